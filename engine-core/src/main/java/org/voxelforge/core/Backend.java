@@ -1,0 +1,128 @@
+package org.voxelforge.core;
+
+import java.util.List;
+
+/**
+ * The primitives a device must supply. {@link Tensor}'s methods check their arguments and
+ * call these; a new backend (CUDA) implements this interface and nothing above it changes.
+ *
+ * <p>Conventions for every method:
+ * <ul>
+ *   <li>Inputs may be any strided view (broadcast, permuted, sliced); outputs are new,
+ *       contiguous tensors on this backend's device unless the method writes into {@code dst}.</li>
+ *   <li>Arguments arrive validated by {@link Tensor}: axes are normalized to 0..rank-1,
+ *       shapes broadcast, dtypes are as documented.</li>
+ *   <li>Methods that write into an existing tensor bump its storage version.</li>
+ * </ul>
+ */
+public interface Backend {
+    Device device();
+
+    /** A new, zero-filled, contiguous tensor. */
+    Tensor zeros(DType dtype, Shape shape);
+
+    // ---- elementwise ----------------------------------------------------------------------
+
+    /** {@code op(x)}; the result has x's dtype (integer inputs of EXP/LOG/SQRT/SIGMOID/TANH/RECIPROCAL give float32). */
+    Tensor unary(UnaryOp op, Tensor x);
+
+    /** {@code x > 0 ? x : slope * x}. */
+    Tensor leakyRelu(Tensor x, double slope);
+
+    /** {@code min(max(x, lo), hi)}; NaN bounds mean "no bound". */
+    Tensor clamp(Tensor x, double lo, double hi);
+
+    /** {@code a op b} with NumPy broadcasting; result dtype is {@code BOOL} for comparisons, else {@code DType.promote}. */
+    Tensor binary(BinaryOp op, Tensor a, Tensor b);
+
+    /** {@code a op s}; result dtype is a's (BOOL for comparisons). */
+    Tensor binaryScalar(BinaryOp op, Tensor a, double s);
+
+    /** {@code cond ? a : b}, all three broadcast together; cond is BOOL or UINT8. */
+    Tensor where(Tensor cond, Tensor a, Tensor b);
+
+    // ---- reductions ------------------------------------------------------------------------
+
+    /**
+     * Reduces over {@code axes} (sorted, distinct, normalized; empty means all axes).
+     * SUM/MEAN/PROD of integer or bool input give INT64 for SUM/PROD and FLOAT32 for MEAN;
+     * floating input keeps its dtype (accumulated in double).
+     */
+    Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims);
+
+    /** Index of the first maximum (or minimum) along {@code axis}, as INT64. */
+    Tensor argMax(Tensor x, int axis, boolean keepDim);
+
+    Tensor argMin(Tensor x, int axis, boolean keepDim);
+
+    /** Variance over {@code axes} with {@code correction} (0 population, 1 sample). */
+    Tensor variance(Tensor x, int[] axes, int correction, boolean keepDims);
+
+    /** Numerically stable softmax along {@code axis}. */
+    Tensor softmax(Tensor x, int axis);
+
+    Tensor logSoftmax(Tensor x, int axis);
+
+    // ---- linear algebra --------------------------------------------------------------------
+
+    /**
+     * Matrix product with NumPy's matmul rules: [.., m, k] x [.., k, n] -> [.., m, n], batch
+     * axes broadcast; rank-1 operands are promoted and the added axis removed. Both operands
+     * have the same floating dtype.
+     */
+    Tensor matmul(Tensor a, Tensor b);
+
+    // ---- data movement ---------------------------------------------------------------------
+
+    Tensor cast(Tensor x, DType dtype);
+
+    /** A contiguous copy of {@code x}. */
+    Tensor contiguous(Tensor x);
+
+    /** Writes {@code src} broadcast to dst's shape into {@code dst}, converting dtype. */
+    void copyInto(Tensor dst, Tensor src);
+
+    void fill(Tensor dst, double value);
+
+    /** {@code start, start+step, ...} below {@code end} (above, for a negative step). */
+    Tensor arange(double start, double end, double step, DType dtype);
+
+    /** Joins tensors of one dtype whose shapes agree except along {@code axis}. */
+    Tensor concat(List<Tensor> xs, int axis);
+
+    /** Pads each axis i with {@code before[i]} and {@code after[i]} elements. */
+    Tensor pad(Tensor x, int[] before, int[] after, PadMode mode, double value);
+
+    /** Reverses the order of elements along each of {@code axes}. */
+    Tensor flip(Tensor x, int[] axes);
+
+    /**
+     * {@code out[i][j][k] = x[index[i][j][k]][j][k]} for axis 0 (PyTorch's gather): index has
+     * x's rank, is INT64 or INT32, and the output has index's shape.
+     */
+    Tensor gather(Tensor x, int axis, Tensor index);
+
+    /** Adds {@code src} into {@code dst} at positions {@code index} along {@code axis} (gather's adjoint). */
+    void scatterAdd(Tensor dst, int axis, Tensor index, Tensor src);
+
+    /** Selects whole slices along {@code axis} by a rank-1 INT64/INT32 index. */
+    Tensor indexSelect(Tensor x, int axis, Tensor index);
+
+    /** Adds {@code src}'s slices into {@code dst} at rank-1 {@code index} along {@code axis} (indexSelect's adjoint). */
+    void indexAdd(Tensor dst, int axis, Tensor index, Tensor src);
+
+    /**
+     * One-hot encoding of integer labels in [0, numClasses): the class axis is inserted at
+     * {@code axis} of the output (1 turns [N, D, H, W] into [N, C, D, H, W]).
+     */
+    Tensor oneHot(Tensor labels, int numClasses, int axis, DType dtype);
+
+    // ---- random ----------------------------------------------------------------------------
+
+    /**
+     * Fills dst (contiguous) with a counter-based random stream: element i is a function of
+     * (key, counter + i) only, so the numbers do not depend on thread count or device.
+     * See {@link RandomGenerator} for the exact definition a GPU backend must reproduce.
+     */
+    void fillRandom(Tensor dst, RandomGenerator.Distribution dist, double a, double b, long key, long counter);
+}
