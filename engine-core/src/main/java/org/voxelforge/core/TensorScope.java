@@ -46,6 +46,15 @@ public final class TensorScope implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Removes {@code t} from every scope open on this thread: the caller now owns it and must
+     * close it. For long-lived tensors created inside a scope, such as autograd's leaf gradients.
+     */
+    public static <T extends Tensor> T untrack(T t) {
+        for (TensorScope s : STACK.get()) s.owned.remove(t);
+        return t;
+    }
+
     /** Retains several tensors at once. */
     public List<Tensor> retainAll(List<Tensor> ts) {
         for (Tensor t : ts) retain(t);
