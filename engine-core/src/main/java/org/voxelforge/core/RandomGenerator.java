@@ -92,11 +92,29 @@ public final class RandomGenerator {
 
     // ---- the reference definition (a GPU kernel implements exactly this) ------------------
 
-    /** Philox4x32 with 10 rounds on counter (lo32(c), hi32(c), 0, 0). */
+    /** Philox4x32 with 10 rounds on counter (lo32(c), hi32(c), 0, 0) and key (lo32(key), hi32(key)). */
     public static int[] philox(long key, long c) {
-        int c0 = (int) c, c1 = (int) (c >>> 32), c2 = 0, c3 = 0;
-        int k0 = (int) key, k1 = (int) (key >>> 32);
+        return philox4x32_10(new int[] {(int) c, (int) (c >>> 32), 0, 0}, new int[] {(int) key, (int) (key >>> 32)});
+    }
+
+    /** Philox4x32-10 of Random123 on a 128-bit counter and a 64-bit key, as four and two 32-bit words. */
+    public static int[] philox4x32_10(int[] counter4, int[] key2) {
+        if (counter4.length != 4 || key2.length != 2) {
+            throw new IllegalArgumentException("philox4x32_10: needs a counter of 4 words and a key of 2, got "
+                    + counter4.length + " and " + key2.length);
+        }
+        int[] out = new int[4];
+        philox4x32_10(counter4[0], counter4[1], counter4[2], counter4[3], key2[0], key2[1], out);
+        return out;
+    }
+
+    /** The same function writing into {@code out}, for hot loops that must not allocate. */
+    public static void philox4x32_10(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
         for (int r = 0; r < 10; r++) {
+            if (r > 0) { // the key is bumped between rounds, 9 times in all
+                k0 += W0;
+                k1 += W1;
+            }
             long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
             long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
             int hi0 = (int) (p0 >>> 32), lo0 = (int) p0;
@@ -106,10 +124,8 @@ public final class RandomGenerator {
             int n2 = hi0 ^ c3 ^ k1;
             int n3 = lo0;
             c0 = n0; c1 = n1; c2 = n2; c3 = n3;
-            k0 += W0;
-            k1 += W1;
         }
-        return new int[] {c0, c1, c2, c3};
+        out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
     }
 
     public static double uniform24(int w0) { return (w0 >>> 8) * 0x1.0p-24; }
@@ -126,11 +142,17 @@ public final class RandomGenerator {
 
     /** Value of element at counter {@code c} for {@code dist}, before rounding to the dtype. */
     public static double sample(Distribution dist, double a, double b, long key, long c, DType dtype) {
-        int[] w = philox(key, c);
+        return sample(dist, a, b, key, c, dtype, new int[4]);
+    }
+
+    /** {@link #sample} using {@code scratch} (4 ints) for the Philox output instead of allocating. */
+    public static double sample(Distribution dist, double a, double b, long key, long c, DType dtype, int[] scratch) {
+        philox4x32_10((int) c, (int) (c >>> 32), 0, 0, (int) key, (int) (key >>> 32), scratch);
+        int w0 = scratch[0], w1 = scratch[1];
         return switch (dist) {
-            case UNIFORM -> a + (b - a) * (dtype == DType.FLOAT64 ? uniform53(w[0], w[1]) : uniform24(w[0]));
-            case NORMAL -> a + b * boxMuller(w[0], w[1]);
-            case BERNOULLI -> uniform24(w[0]) < a ? 1.0 : 0.0;
+            case UNIFORM -> a + (b - a) * (dtype == DType.FLOAT64 ? uniform53(w0, w1) : uniform24(w0));
+            case NORMAL -> a + b * boxMuller(w0, w1);
+            case BERNOULLI -> uniform24(w0) < a ? 1.0 : 0.0;
         };
     }
 

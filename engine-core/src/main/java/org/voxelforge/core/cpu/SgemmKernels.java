@@ -1,0 +1,27 @@
+package org.voxelforge.core.cpu;
+
+import java.util.logging.Logger;
+
+/**
+ * Picks the micro-kernel once: the Vector API one when {@code jdk.incubator.vector} is present,
+ * else the scalar one, with one log line that says how to get the fast path.
+ * {@code -Dvoxelforge.sgemm.scalar=true} forces the scalar kernel.
+ */
+final class SgemmKernels {
+    private SgemmKernels() {}
+
+    static final SgemmMicroKernel SCALAR = new SgemmScalarKernel();
+    static final SgemmMicroKernel BEST = pick();
+
+    private static SgemmMicroKernel pick() {
+        if (Boolean.getBoolean("voxelforge.sgemm.scalar")) return SCALAR;
+        try {
+            return (SgemmMicroKernel) Class.forName("org.voxelforge.core.cpu.SgemmVectorKernel")
+                    .getDeclaredConstructor().newInstance();
+        } catch (LinkageError | ReflectiveOperationException e) {
+            Logger.getLogger("org.voxelforge.core.cpu").info("sgemm: Vector API not available (" + e
+                    + "); using the scalar kernel. Pass --add-modules jdk.incubator.vector for the fast path.");
+            return SCALAR;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.voxelforge.core.cpu;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The innermost piece of {@link Sgemm}: multiplies one packed MR x kc micro-panel of A by one
+ * packed kc x NR micro-panel of B, and writes the MR x NR result tile into C with alpha/beta.
+ *
+ * <p>Packed layouts (zero-padded to full MR/NR, so the kernel never branches on edges):
+ * A micro-panel element (r, p) at {@code aIdx + p*MR + r}; B micro-panel element (p, j) at
+ * {@code bIdx + p*NR + j}.
+ */
+interface SgemmMicroKernel {
+    int mr();
+
+    int nr();
+
+    /** {@code tile[r*NR + j] = sum_p A(r, p) * B(p, j)}, summed in order p = 0, 1, ..., kc-1. */
+    void multiply(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile);
+
+    /**
+     * {@code C(r, j) = fma(tile(r, j), alpha, beta * C(r, j))} for r < rows, j < cols, where C(r, j)
+     * is float element {@code cOff + r*ldc + j} of {@code c}. C is not read when beta is 0, so
+     * NaNs there do not leak into the result (BLAS semantics).
+     */
+    void store(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc);
+
+    /** Short name for logs and benchmark labels. */
+    String describe();
+}
