@@ -258,6 +258,7 @@ class IndexOpsTest {
                 assertSameValues(naiveOneHot(u8, 3, axis, DType.UINT8), u8.oneHot(3, axis, DType.UINT8));
             }
             assertSameValues(naiveOneHot(u8, 3, 2, DType.FLOAT16), u8.oneHot(3, -1, DType.FLOAT16));
+            assertArrayEquals(new double[] {0, 0, 1}, Tensor.scalar(2, DType.INT64).oneHot(3, 0, DType.FLOAT32).toDoubleArray());
             Tensor big = indices(DType.INT32, 82, 3, 2, 40, 40, 16);
             assertSameValues(naiveOneHot(big, 3, 1, DType.BFLOAT16), big.oneHot(3, 1, DType.BFLOAT16));
         }
