@@ -60,6 +60,25 @@ final class NibabelReference {
         return (List<Map<String, Object>>) MiniJson.parse(Files.readString(out, StandardCharsets.UTF_8));
     }
 
+    /** nibabel's view of files we wrote. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> checkWritten(Path work, List<Path> files) throws IOException, InterruptedException {
+        Path script = work.resolve("nibabel_check_written.py");
+        try (InputStream in = NibabelReference.class.getResourceAsStream("nibabel_check_written.py")) {
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), script.toString()));
+        for (Path f : files) cmd.add(f.toString());
+        Path out = work.resolve("written.json");
+        Path err = work.resolve("written-stderr.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            fail("nibabel could not read the files we wrote:\n" + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        return (List<Map<String, Object>>) MiniJson.parse(Files.readString(out, StandardCharsets.UTF_8));
+    }
+
     static double[][] matrix(Object json) {
         List<?> rows = (List<?>) json;
         double[][] m = new double[rows.size()][];

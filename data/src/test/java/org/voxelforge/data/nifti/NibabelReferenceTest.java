@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.voxelforge.core.DType;
 import org.voxelforge.core.Tensor;
@@ -85,6 +86,63 @@ class NibabelReferenceTest {
                         assertEquals(sha, VoxelDigest.fortranSha256(back), file + ": undo of RAS");
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The other direction: files our writer makes (float32, int16, uint8; .nii and .nii.gz; 3D
+     * and 4D; a reoriented image) read by nibabel give our voxels, affine and header fields.
+     */
+    @Test
+    void nibabelReadsWhatWeWrite() throws Exception {
+        NibabelReference.requireInstalled();
+        Path out = Files.createTempDirectory("vf-written-");
+        try {
+            Path example4d = NibabelReference.NIBABEL_DATA.resolve("example4d.nii.gz");
+            Path anatomical = NibabelReference.NIBABEL_DATA.resolve("anatomical.nii");
+            List<Path> files = new ArrayList<>();
+            try (NiftiImage a = NiftiReader.read(anatomical); NiftiImage e = NiftiReader.read(example4d);
+                 NiftiImage ras = a.reoriented("RAS")) {
+                Object[][] cases = {
+                    {a, NiftiDataType.INT16, "anat_i16.nii"}, {a, NiftiDataType.FLOAT32, "anat_f32.nii.gz"},
+                    {e, NiftiDataType.INT16, "ex4d_i16.nii.gz"}, {ras, NiftiDataType.FLOAT32, "anat_ras.nii"},
+                };
+                for (Object[] c : cases) {
+                    Path f = out.resolve((String) c[2]);
+                    assertTrue(NiftiWriter.write(f, (NiftiImage) c[0], (NiftiDataType) c[1]).exact(), f + " exact");
+                    files.add(f);
+                }
+                try (Tensor labels = ras.data().cast(DType.INT32)) {
+                    // uint8 labels with clamping: values above 255 become 255, as documented
+                    Path f = out.resolve("labels_u8.nii.gz");
+                    NiftiWriter.write(f, labels, ras.header(), NiftiDataType.UINT8);
+                    files.add(f);
+                }
+                List<Map<String, Object>> seen = NibabelReference.checkWritten(out, files);
+                assertEquals(files.size(), seen.size());
+                for (int i = 0; i < files.size(); i++) {
+                    Map<String, Object> r = seen.get(i);
+                    Path f = files.get(i);
+                    try (NiftiImage ours = NiftiReader.read(f)) {
+                        assertArrayEquals(NibabelReference.ints(r.get("shape")), ours.shape(), f + " shape");
+                        assertAffine(NibabelReference.matrix(r.get("affine")), ours.affine(), f + " affine");
+                        assertAffine(NibabelReference.matrix(r.get("qform")), ours.header().qformAffine(), f + " qform");
+                        assertEquals(r.get("sha256"), VoxelDigest.fortranSha256(ours.data()), f + " voxels");
+                        assertEquals(ours.header().descrip(), r.get("descrip"), f + " descrip");
+                        assertEquals(List.of("mm", "sec"), r.get("units"), f + " units");
+                    }
+                }
+                // what nibabel sees equals what we wrote, not only what we read back
+                try (NiftiImage back = NiftiReader.read(files.get(0))) {
+                    assertEquals(VoxelDigest.fortranSha256(a.data()), VoxelDigest.fortranSha256(back.data()));
+                    assertAffine(a.affine(), back.affine(), "anatomical round trip");
+                }
+                assertAffine(ras.affine(), NibabelReference.matrix(seen.get(3).get("affine")), "reoriented affine as nibabel reads it");
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(out)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             }
         }
     }
