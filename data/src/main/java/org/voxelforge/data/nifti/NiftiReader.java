@@ -5,6 +5,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,14 +24,17 @@ import org.voxelforge.core.Tensor;
  * pairs (either name given, each possibly gzipped). Compression is detected from the gzip magic
  * bytes, not the name. See {@link NiftiImage} for the axis order and dtypes returned.
  *
- * <p>The voxels stream once from the (inflating) input through a 1 MiB chunk straight into the
- * tensor's off-heap storage; the file is never held whole in memory.
+ * <p>The voxels are read once: a plain file whose bytes are already the tensor's layout goes
+ * straight from the FileChannel into the tensor's off-heap storage (then byte-swapped in place
+ * if big-endian); anything else (gzip, widening, scaling) streams through a 256 KiB chunk that
+ * is decoded into the tensor. The file is never held whole in memory.
  *
  * <p>Bad input fails with an {@link IOException} (truncated or unreadable file) or an
  * {@link IllegalArgumentException} (a header field out of range), naming the file and the field.
  */
 public final class NiftiReader {
-    static final int CHUNK = 1 << 20;
+    static final int CHUNK = 1 << 18; // stays in L2 between inflating and decoding
+    private static final long DIRECT_SLICE = 1 << 24;
     private static final int GZIP_BUFFER = 1 << 16;
     /** We refuse more than x, y, z, t: nothing downstream knows what a fifth axis means. */
     public static final int MAX_RANK = 4;
@@ -59,8 +65,14 @@ public final class NiftiReader {
             } else {
                 dataFile = headerFile;
             }
-            skipTo(in, pos, h.voxOffset(), dataFile);
-            Tensor data = readVoxels(in, h, dataFile);
+            Tensor data;
+            // open() returns a BufferedInputStream exactly when the data file is not gzipped
+            if (in instanceof BufferedInputStream && directReadable(h, dataFile)) {
+                data = readVoxelsDirect(h, dataFile); // plain file: the OS copies straight into the tensor
+            } else {
+                skipTo(in, pos, h.voxOffset(), dataFile);
+                data = readVoxels(in, h, dataFile);
+            }
             double[][] affine;
             try {
                 affine = h.bestAffine();
@@ -124,14 +136,7 @@ public final class NiftiReader {
         DType out = decoder.outputType();
         int[] shape = h.shape();
         long n = h.voxelCount();
-        Storage storage = Storage.allocateCpu(Math.max(1, n) * out.byteSize());
-        long[] fortran = new long[shape.length];
-        long s = 1;
-        for (int i = 0; i < shape.length; i++) {
-            fortran[i] = s;
-            s *= shape[i];
-        }
-        Tensor t = new Tensor(storage, out, Shape.of(shape), fortran, 0);
+        Tensor t = newFortranTensor(shape, out, n);
         try {
             MemorySegment dst = t.segment();
             byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(type.byteSize(), n * type.byteSize()))];
@@ -154,6 +159,62 @@ public final class NiftiReader {
             t.close();
             throw e;
         }
+    }
+
+    /** True when the voxels' bytes are the tensor's bytes (no widening, no scaling). */
+    private static boolean directReadable(NiftiHeader h, Path file) {
+        return !h.hasScaling() && NiftiDataType.fromCode(h.datatype(), file).storedAsIs();
+    }
+
+    /**
+     * Uncompressed data of a type stored as is: FileChannel reads land in the tensor's off-heap
+     * memory with no intermediate buffer; big-endian data are then swapped in place.
+     */
+    private static Tensor readVoxelsDirect(NiftiHeader h, Path file) throws IOException {
+        NiftiDataType type = NiftiDataType.fromCode(h.datatype(), file);
+        long bytes = h.voxelCount() * type.byteSize();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (h.voxOffset() > size) {
+                throw new EOFException(file + ": vox_offset " + h.voxOffset() + " is beyond the end of the file (it ends at byte "
+                        + size + ")");
+            }
+            if (size - h.voxOffset() < bytes) {
+                throw new EOFException(file + ": voxel data truncated: dim = " + Arrays.toString(h.dim()) + " of "
+                        + type.label() + " needs " + bytes + " bytes from vox_offset " + h.voxOffset()
+                        + ", but the file ends after " + (size - h.voxOffset()));
+            }
+            Tensor t = newFortranTensor(h.shape(), type.tensorType(), h.voxelCount());
+            try {
+                MemorySegment dst = t.segment();
+                long done = 0;
+                while (done < bytes) {
+                    ByteBuffer bb = dst.asSlice(done, Math.min(DIRECT_SLICE, bytes - done)).asByteBuffer();
+                    while (bb.hasRemaining()) {
+                        int r = ch.read(bb, h.voxOffset() + done + bb.position());
+                        if (r < 0) throw new EOFException(file + ": voxel data truncated while reading (file shrank?)");
+                    }
+                    done += bb.capacity();
+                }
+                new VoxelDecoder(type, h.byteOrder(), false, 0, 0).swapInPlace(dst, h.voxelCount());
+                return t;
+            } catch (IOException | RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        }
+    }
+
+    /** A tensor of {@code shape} over fresh storage in NIfTI's order: i fastest (Fortran strides). */
+    private static Tensor newFortranTensor(int[] shape, DType dtype, long n) {
+        Storage storage = Storage.allocateCpu(Math.max(1, n) * dtype.byteSize());
+        long[] fortran = new long[shape.length];
+        long s = 1;
+        for (int i = 0; i < shape.length; i++) {
+            fortran[i] = s;
+            s *= shape[i];
+        }
+        return new Tensor(storage, dtype, Shape.of(shape), fortran, 0);
     }
 
     /** Reads up to {@code len} bytes; fewer only at the end of the stream. */

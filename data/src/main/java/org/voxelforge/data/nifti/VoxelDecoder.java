@@ -61,6 +61,14 @@ final class VoxelDecoder {
         MemorySegment.copy(src, from, 0, dst, to, at * size, count);
     }
 
+    /** Swaps {@code count} elements of this decoder's type in place when the file's order is not the machine's. */
+    void swapInPlace(MemorySegment data, long count) {
+        int size = type.byteSize();
+        if (size == 1 || order == ByteOrder.nativeOrder()) return;
+        // overlapping copies behave as if through a temporary segment, so source == destination is fine
+        MemorySegment.copy(data, layout(size).withOrder(order), 0, data, layout(size).withOrder(ByteOrder.nativeOrder()), 0, count);
+    }
+
     private static ValueLayout layout(int size) {
         return switch (size) {
             case 2 -> ValueLayout.JAVA_SHORT_UNALIGNED;

@@ -77,6 +77,13 @@ class NibabelReferenceTest {
             Map<String, Object> can = (Map<String, Object>) r.get("canonical");
             if (can != null) {
                 Reorientation plan = Reorientation.plan(img.affine(), img.shape(), "RAS");
+                if (plan.isIdentity()) {
+                    // already RAS: nibabel returns the image itself; hashing 35M voxels twice more proves nothing new
+                    assertEquals(sha, can.get("sha256"), file + ": nibabel moved voxels of an RAS image");
+                    assertArrayEquals(img.shape(), NibabelReference.ints(can.get("shape")), file + ": RAS shape");
+                    assertAffine(NibabelReference.matrix(can.get("affine")), plan.targetAffine(), file + ": RAS affine");
+                    return;
+                }
                 try (NiftiImage ras = img.reoriented(plan)) {
                     assertArrayEquals(NibabelReference.ints(can.get("shape")), ras.shape(), file + ": RAS shape");
                     assertAffine(NibabelReference.matrix(can.get("affine")), ras.affine(), file + ": RAS affine");
