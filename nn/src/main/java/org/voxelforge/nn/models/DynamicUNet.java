@@ -132,12 +132,23 @@ public final class DynamicUNet extends Module {
 
     /** Full-resolution logits [N, classes, D, H, W]. */
     @Override public Variable forward(Variable x) {
-        List<Variable> skips = encoder.skips(x);
-        return decoder.decode(skips, false).getFirst();
+        checkInput(x);
+        return decoder.decode(encoder.skips(x), false).getFirst();
     }
 
     /** Logits of every decoder stage, highest resolution first (stage sizes follow the strides). */
-    public List<Variable> forwardDeep(Variable x) { return decoder.decode(encoder.skips(x), true); }
+    public List<Variable> forwardDeep(Variable x) {
+        checkInput(x);
+        return decoder.decode(encoder.skips(x), true);
+    }
+
+    private void checkInput(Variable x) {
+        int[] t = totalStride();
+        if (x.rank() != 5 || x.dim(1) != plan.inChannels() || x.dim(2) % t[0] != 0 || x.dim(3) % t[1] != 0 || x.dim(4) % t[2] != 0) {
+            throw new IllegalArgumentException("DynamicUNet: input must be [N, " + plan.inChannels() + ", D, H, W] with D, H, W divisible by the total stride "
+                    + Arrays.toString(t) + ", got " + x.value().describe());
+        }
+    }
 
     /** Product of the strides per axis: input sizes must divide by it. */
     public int[] totalStride() {
