@@ -30,7 +30,7 @@ import org.voxelforge.nn.layers.Upsample;
  *   outconv       Conv3d(f0/2 -> classes, 1x1x1, bias)
  *   deep supervision heads (1x1x1, bias, then trilinear upsampling to full size):
  *     deep_bottom (f3, x8), deep_bottom2 (f2, x8), deep3 (f1, x4), deep2 (f0, x2)
- *   cbam (option): CBAM(f_i, reduction 16) after each encoder block, as the paper's attention variant
+ *   cbam (option): CBAM(f_i, reduction min(16, f_i)) after each encoder block, as the paper's attention variant
  * </pre>
  * Names: encoderN.ConvBnRelu{1,2}.{conv,norm}, bottom..., outconv, deep_*, cbamN.channel_mlp/spatial_conv.
  */
@@ -65,7 +65,7 @@ public final class BratsUNet extends Module {
         int in = o.inChannels();
         for (int i = 0; i < 4; i++) {
             encoders[i] = registerModule("encoder" + (i + 1), ublock(in, o.equi() ? f[i] : f[i] / 2, f[i], 1, o, rng));
-            if (o.cbam()) cbams[i] = registerModule("cbam" + (i + 1), new CBAM(f[i], 16, 7, o.dtype(), rng));
+            if (o.cbam()) cbams[i] = registerModule("cbam" + (i + 1), new CBAM(f[i], Math.min(16, f[i]), 7, o.dtype(), rng));
             in = f[i];
         }
         bottom = registerModule("bottom", ublock(f[3], f[3], f[3], 2, o, rng));
