@@ -14,6 +14,8 @@ import java.util.Map;
  * was used twice) is printed once and then referred to by id.
  */
 public final class GraphInspector {
+    private static final int MAX_INDENT = 40;
+
     private GraphInspector() {}
 
     /** One line per Variable, children indented under the op that consumed them. */
@@ -44,9 +46,12 @@ public final class GraphInspector {
             bwd += Math.max(0, n.backwardNanos());
             sb.append(lead).append(nodeLabel(v, n)).append('\n');
             List<Variable> ins = n.inputs();
+            // indentation stops growing after MAX_INDENT levels, so a deep chain prints in linear time
+            boolean deep = childLead.length() >= 3 * MAX_INDENT;
             for (int i = ins.size() - 1; i >= 0; i--) { // pushed in reverse so input 0 prints first
                 boolean last = i == ins.size() - 1;
-                stack.add(new Object[] {ins.get(i), childLead + (last ? "`- " : "+- "), childLead + (last ? "   " : "|  ")});
+                String grand = deep ? childLead : childLead + (last ? "   " : "|  ");
+                stack.add(new Object[] {ins.get(i), childLead + (last ? "`- " : "+- "), grand});
             }
         }
         sb.append(nodes).append(" op nodes, ").append(bytes(saved)).append(" saved");
