@@ -73,7 +73,7 @@ public final class GraphInspector {
             String id = "n" + ids.size();
             ids.put(key, id);
             if (v.node() == null) {
-                sb.append("  ").append(id).append(" [shape=ellipse, label=\"").append(escape(leafLabel(v))).append("\"];\n");
+                sb.append("  ").append(id).append(" [shape=ellipse, label=\"").append(escape(leafLabel(v).replace("  ", "\\n"))).append("\"];\n");
                 continue;
             }
             sb.append("  ").append(id).append(" [shape=box, label=\"")

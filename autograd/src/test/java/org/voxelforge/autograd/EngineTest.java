@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.voxelforge.core.DType;
 import org.voxelforge.core.Shape;
+import org.voxelforge.core.Storage;
 import org.voxelforge.core.Tensor;
 import org.voxelforge.core.TensorScope;
 
@@ -216,6 +217,35 @@ class EngineTest {
             assertThrows(GradCheck.GradCheckFailure.class, () -> GradCheck.assertGradients("bad", v -> Op.apply("bad_exp",
                     List.of(v[0]), ctx -> v[0].value().exp(), (ctx, g) -> new Tensor[] {g}), rand(1, 2, 3)));
         }
+    }
+
+    @Test void savedTensorsAndIntermediateGradientsAreFreedAfterBackward() {
+        try (TensorScope s = new TensorScope()) {
+            Variable x = Variable.param(rand(1, 8, 8));
+            Variable y = x.exp();                        // exp saves its output
+            Storage[] gradStorage = new Storage[1];
+            y.registerHook(g -> { gradStorage[0] = g.storage(); return null; });
+            Storage yStorage = y.value().storage();
+            y.sum().backward();
+            assertTrue(gradStorage[0].isFreed(), "the gradient flowing through y outlived the backward pass");
+            y.value().close();                           // the caller's handle was the last one
+            assertTrue(yStorage.isFreed(), "exp's saved output was not freed by backward");
+            x.close();
+        }
+    }
+
+    @Test void retainGraphKeepsSavedTensorsUntilTheScopeEnds() {
+        Storage yStorage;
+        try (TensorScope s = new TensorScope()) {
+            Variable x = Variable.param(rand(1, 8));
+            Variable y = x.exp();
+            yStorage = y.value().storage();
+            y.sum().backward(Tensor.scalar(1.0, DType.FLOAT64), true);
+            y.value().close();
+            assertFalse(yStorage.isFreed(), "retainGraph must keep exp's saved output");
+            x.close();
+        }
+        assertTrue(yStorage.isFreed(), "the saved tensor lives in the forward's scope and dies with it");
     }
 
     @Test void backwardFreesItsTemporaries() {
