@@ -38,7 +38,11 @@ final class ElementwiseOps {
 
     static Variable mul(Variable a, Variable b) {
         return Op.apply("mul", List.of(a, b),
-                ctx -> { ctx.save(a.value(), b.value()); return a.value().mul(b.value()); },
+                ctx -> {
+                    // each side's gradient needs only the other side's value
+                    ctx.save(b.requiresGrad() ? a.value() : null, a.requiresGrad() ? b.value() : null);
+                    return a.value().mul(b.value());
+                },
                 (ctx, g) -> new Tensor[] {
                         a.requiresGrad() ? g.mul(ctx.saved(1)) : null,
                         b.requiresGrad() ? g.mul(ctx.saved(0)) : null});
@@ -46,7 +50,7 @@ final class ElementwiseOps {
 
     static Variable div(Variable a, Variable b) {
         return Op.apply("div", List.of(a, b),
-                ctx -> { ctx.save(a.value(), b.value()); return a.value().div(b.value()); },
+                ctx -> { ctx.save(b.requiresGrad() ? a.value() : null, b.value()); return a.value().div(b.value()); },
                 (ctx, g) -> {
                     Tensor x = ctx.saved(0), y = ctx.saved(1);
                     Tensor ga = a.requiresGrad() ? g.div(y) : null;
