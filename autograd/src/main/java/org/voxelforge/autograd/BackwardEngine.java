@@ -81,7 +81,7 @@ final class BackwardEngine {
                     throw new IllegalStateException("backward: a hook on " + v + " returned a gradient of shape "
                             + r.shape() + "; it must keep the shape " + v.shape());
                 }
-                g = r;
+                g = r.dtype() == v.dtype() ? r : r.cast(v.dtype());
             }
         }
         return g;

@@ -165,6 +165,8 @@ public final class Variable implements AutoCloseable {
     /** {@code cond ? a : b}; differentiable in a and b. */
     public static Variable where(Variable cond, Variable a, Variable b) { return ElementwiseOps.where(cond, a, b); }
 
+    public static Variable where(Tensor cond, Variable a, Variable b) { return ElementwiseOps.where(constant(cond), a, b); }
+
     // ---- reductions (ReductionOps) ---------------------------------------------------------
 
     /** Sum over axes (all when none given), dropping them. */
@@ -219,8 +221,11 @@ public final class Variable implements AutoCloseable {
     public Variable le(Variable o) { return IndexOps.compare(this, o, "le"); }
     public Variable gt(Variable o) { return IndexOps.compare(this, o, "gt"); }
     public Variable ge(Variable o) { return IndexOps.compare(this, o, "ge"); }
+    public Variable eq(double s) { return IndexOps.compareScalar(this, s, "eq"); }
     public Variable gt(double s) { return IndexOps.compareScalar(this, s, "gt"); }
+    public Variable ge(double s) { return IndexOps.compareScalar(this, s, "ge"); }
     public Variable lt(double s) { return IndexOps.compareScalar(this, s, "lt"); }
+    public Variable le(double s) { return IndexOps.compareScalar(this, s, "le"); }
     public Variable argmax(int axis, boolean keepDim) { return IndexOps.argmax(this, axis, keepDim); }
     public Variable argmin(int axis, boolean keepDim) { return IndexOps.argmin(this, axis, keepDim); }
     public Variable oneHot(int numClasses, int axis, DType to) { return IndexOps.oneHot(this, numClasses, axis, to); }

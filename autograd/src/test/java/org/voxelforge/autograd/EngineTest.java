@@ -186,6 +186,18 @@ class EngineTest {
         }
     }
 
+    @Test void badInputErrorsNameTheOpAndShapes() {
+        try (TensorScope s = new TensorScope()) {
+            Variable a = Variable.param(rand(1, 2, 3)), b = Variable.param(rand(2, 4, 5));
+            RuntimeException e = assertThrows(RuntimeException.class, () -> a.matmul(b));
+            assertTrue(e.getMessage().contains("matmul") && e.getMessage().contains("[2, 3]"), e.getMessage());
+            e = assertThrows(RuntimeException.class, () -> a.add(Variable.param(rand(3, 4))));
+            assertTrue(e.getMessage().contains("add") && e.getMessage().contains("[4]"), e.getMessage());
+            e = assertThrows(RuntimeException.class, () -> a.sum(2));
+            assertTrue(e.getMessage().contains("sum"), e.getMessage());
+        }
+    }
+
     @Test void integerLeavesCannotRequireGrad() {
         try (TensorScope s = new TensorScope()) {
             assertThrows(IllegalArgumentException.class, () -> Variable.param(Tensor.ofLongs(new long[] {1}, 1)));
