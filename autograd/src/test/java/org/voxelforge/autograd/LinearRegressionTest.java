@@ -20,7 +20,7 @@ class LinearRegressionTest {
         Variable b = Variable.param(Tensor.zeros(1), "b");
         Variable x = Variable.constant(xData, "x"), y = Variable.constant(yData, "y");
         double lr = 0.3;
-        for (int step = 0; step < 300; step++) {
+        for (int step = 0; step < 100; step++) { // the error shrinks by about 0.76 per step
             try (TensorScope s = new TensorScope()) {
                 Variable loss = x.matmul(w).add(b).sub(y).square().mean();
                 loss.backward();
