@@ -28,6 +28,11 @@ class ShapeGradTest {
             assertEquals(DType.FLOAT32, x.grad().dtype());
             assertArrayEquals(new double[] {3, 3, 3, 3}, x.grad().toDoubleArray());
             x.close();
+            Variable h = Variable.param(rand(3, 4));
+            h.cast(DType.BFLOAT16).cast(DType.FLOAT32).sum().backward();
+            assertEquals(DType.FLOAT64, h.grad().dtype());
+            assertArrayEquals(new double[] {1, 1, 1, 1}, h.grad().toDoubleArray());
+            h.close();
         }
     }
 
@@ -72,6 +77,8 @@ class ShapeGradTest {
             check("squeeze axis", v -> v[0].squeeze(1), rand(3, 2, 1, 3));
             check("squeeze all", v -> v[0].squeeze(), rand(4, 1, 3, 1));
             check("unsqueeze", v -> v[0].unsqueeze(-1), rand(5, 2, 3));
+            check("expand non-contiguous", v -> v[0].unsqueeze(0).expand(2, 3, 2), rand(6, 3, 4).slice(1, 0, 4, 2));
+            check("squeeze non-contiguous", v -> v[0].unsqueeze(1).squeeze(1), transposed(7, 3, 4));
         }
     }
 
@@ -88,6 +95,10 @@ class ShapeGradTest {
     @Test void padConstant() {
         try (TensorScope s = new TensorScope()) {
             check("pad constant", v -> v[0].pad(new int[] {1, 0}, new int[] {2, 3}, PadMode.CONSTANT, 1.5), rand(1, 2, 3));
+            check("pad constant 3-d", v -> v[0].pad(new int[] {0, 2, 1}, new int[] {1, 0, 1}, PadMode.CONSTANT, 0),
+                    rand(2, 2, 2, 3));
+            check("pad constant non-contiguous", v -> v[0].pad(new int[] {1, 1}, new int[] {0, 2}, PadMode.CONSTANT, -1),
+                    transposed(3, 3, 4));
         }
     }
 
@@ -111,6 +122,7 @@ class ShapeGradTest {
         try (TensorScope s = new TensorScope()) {
             check("flip axis 0", v -> v[0].flip(0).mul(Variable.constant(rand(9, 3, 4))), rand(1, 3, 4));
             check("flip axes 0,2", v -> v[0].flip(0, 2), rand(2, 2, 3, 2));
+            check("flip non-contiguous", v -> v[0].flip(1), transposed(3, 3, 4));
         }
     }
 
@@ -120,6 +132,7 @@ class ShapeGradTest {
             check("gather axis 1", v -> v[0].gather(1, index), rand(1, 4, 4));
             Tensor index0 = Tensor.ofLongs(new long[] {2, 0, 1, 2, 2, 2}, 2, 3);
             check("gather axis 0", v -> v[0].gather(0, index0), rand(2, 3, 3));
+            check("gather non-contiguous", v -> v[0].gather(1, index), transposed(3, 4, 4));
         }
     }
 
