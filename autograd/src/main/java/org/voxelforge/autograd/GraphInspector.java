@@ -22,15 +22,15 @@ public final class GraphInspector {
     public static String text(Variable root) {
         StringBuilder sb = new StringBuilder();
         Map<Node, Boolean> printed = new IdentityHashMap<>();
-        // explicit stack (no recursion): each frame is a Variable and the prefix of its line
-        List<Object[]> stack = new ArrayList<>();
-        stack.add(new Object[] {root, "", ""});
+        // explicit stack, no recursion: each entry is a Variable still to print
+        List<Line> stack = new ArrayList<>();
+        stack.add(new Line(root, "", ""));
         int nodes = 0;
         long saved = 0, fwd = 0, bwd = 0;
         while (!stack.isEmpty()) {
-            Object[] f = stack.remove(stack.size() - 1);
-            Variable v = (Variable) f[0];
-            String lead = (String) f[1], childLead = (String) f[2];
+            Line line = stack.remove(stack.size() - 1);
+            Variable v = line.v();
+            String lead = line.lead(), childLead = line.childLead();
             Node n = v.node();
             if (n == null) {
                 sb.append(lead).append(leafLabel(v)).append('\n');
@@ -51,13 +51,16 @@ public final class GraphInspector {
             for (int i = ins.size() - 1; i >= 0; i--) { // pushed in reverse so input 0 prints first
                 boolean last = i == ins.size() - 1;
                 String grand = deep ? childLead : childLead + (last ? "   " : "|  ");
-                stack.add(new Object[] {ins.get(i), childLead + (last ? "`- " : "+- "), grand});
+                stack.add(new Line(ins.get(i), childLead + (last ? "`- " : "+- "), grand));
             }
         }
         sb.append(nodes).append(" op nodes, ").append(bytes(saved)).append(" saved");
         if (fwd > 0 || bwd > 0) sb.append(", forward ").append(millis(fwd)).append(", backward ").append(millis(bwd));
         return sb.append('\n').toString();
     }
+
+    /** A Variable to print, the prefix of its own line, and the prefix its inputs' lines continue. */
+    private record Line(Variable v, String lead, String childLead) {}
 
     /** The graph in Graphviz DOT: boxes for ops, ellipses for leaves, edges from input to op. */
     public static String dot(Variable root) {
