@@ -52,9 +52,9 @@ final class ElementwiseOps {
         return Op.apply("div", List.of(a, b),
                 ctx -> { ctx.save(b.requiresGrad() ? a.value() : null, b.value()); return a.value().div(b.value()); },
                 (ctx, g) -> {
-                    Tensor x = ctx.saved(0), y = ctx.saved(1);
+                    Tensor y = ctx.saved(1);
                     Tensor ga = a.requiresGrad() ? g.div(y) : null;
-                    Tensor gb = b.requiresGrad() ? g.mul(x).div(y.square()).neg() : null;
+                    Tensor gb = b.requiresGrad() ? g.mul(ctx.saved(0)).div(y.square()).neg() : null;
                     return new Tensor[] {ga, gb};
                 });
     }

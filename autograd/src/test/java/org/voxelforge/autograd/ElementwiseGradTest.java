@@ -106,6 +106,22 @@ class ElementwiseGradTest {
         }
     }
 
+    /** Products save only what the other side needs; check each side alone, with the other a constant. */
+    @Test void oneSideConstant() {
+        try (TensorScope s = new TensorScope()) {
+            Tensor c = positive(9, 2, 1);
+            Variable k = Variable.constant(c);
+            check("const * x", v -> k.mul(v[0]), rand(1, 2, 3));
+            check("x * const", v -> v[0].mul(k), rand(2, 2, 3));
+            check("const / x", v -> k.div(v[0]), positive(3, 2, 3));
+            check("x / const", v -> v[0].div(k), rand(4, 2, 3));
+            check("const ^ x", v -> k.pow(v[0]), rand(5, 2, 3));
+            check("x ^ const", v -> v[0].pow(k), positive(6, 2, 3));
+            check("const @ x", v -> k.transpose(0, 1).matmul(v[0]), rand(7, 2, 3));
+            check("x @ const", v -> v[0].matmul(k), rand(8, 3, 2));
+        }
+    }
+
     @Test void mixedDtypesGiveEachInputItsOwnDtype() {
         try (TensorScope s = new TensorScope()) {
             Variable a = Variable.param(rand(1, 2, 3).cast(org.voxelforge.core.DType.FLOAT32));
