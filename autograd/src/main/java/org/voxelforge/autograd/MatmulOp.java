@@ -32,14 +32,15 @@ final class MatmulOp {
 
     /** Both operands have rank >= 2. */
     private static Variable matmul2(Variable a, Variable b) {
+        boolean needA = a.requiresGrad(), needB = b.requiresGrad(); // fixed now: what is saved depends on it
         return Op.apply("matmul", List.of(a, b),
                 ctx -> {
-                    ctx.save(b.requiresGrad() ? a.value() : null, a.requiresGrad() ? b.value() : null);
+                    ctx.save(needB ? a.value() : null, needA ? b.value() : null);
                     return a.value().matmul(b.value());
                 },
                 (ctx, g) -> {
-                    Tensor ga = a.requiresGrad() ? g.matmul(ctx.saved(1).transpose(-1, -2)) : null;
-                    Tensor gb = b.requiresGrad() ? ctx.saved(0).transpose(-1, -2).matmul(g) : null;
+                    Tensor ga = needA ? g.matmul(ctx.saved(1).transpose(-1, -2)) : null;
+                    Tensor gb = needB ? ctx.saved(0).transpose(-1, -2).matmul(g) : null;
                     return new Tensor[] {ga, gb};
                 });
     }

@@ -198,6 +198,19 @@ class EngineTest {
         }
     }
 
+    @Test void whatAnOpSavesIsFixedAtForwardTime() {
+        try (TensorScope s = new TensorScope()) {
+            Variable a = Variable.param(Tensor.of(new double[] {1, 2}, 2));
+            Variable b = Variable.constant(Tensor.of(new double[] {3, 4}, 2));
+            Variable y = a.mul(b).matmul(b);
+            b.requiresGrad(true);                      // too late for this graph: b was a constant in it
+            y.backward();
+            assertArrayEquals(new double[] {9, 16}, a.grad().toDoubleArray(), 0);
+            assertNull(b.grad());
+            a.close();
+        }
+    }
+
     @Test void integerLeavesCannotRequireGrad() {
         try (TensorScope s = new TensorScope()) {
             assertThrows(IllegalArgumentException.class, () -> Variable.param(Tensor.ofLongs(new long[] {1}, 1)));
