@@ -93,6 +93,17 @@ class EngineTest {
         }
     }
 
+    @Test void noGradIsPerThread() throws Exception {
+        boolean[] otherThread = new boolean[1];
+        try (NoGrad ignored = NoGrad.enter()) {
+            Thread t = new Thread(() -> otherThread[0] = NoGrad.isGradEnabled());
+            t.start();
+            t.join();
+            assertFalse(NoGrad.isGradEnabled());
+        }
+        assertTrue(otherThread[0]);
+    }
+
     @Test void detachCutsTheGraph() {
         try (TensorScope s = new TensorScope()) {
             Variable x = Variable.param(Tensor.of(new double[] {1, 2}, 2));

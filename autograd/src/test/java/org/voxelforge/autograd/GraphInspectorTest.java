@@ -42,6 +42,7 @@ class GraphInspectorTest {
             String text = GraphInspector.text(e.mul(e));
             assertTrue(text.contains("(shown above)"), text);
             assertTrue(text.contains("2 op nodes"), text);
+            assertTrue(!text.contains("fwd") && !text.contains("bwd"), "timing was off:\n" + text);
         }
     }
 }
