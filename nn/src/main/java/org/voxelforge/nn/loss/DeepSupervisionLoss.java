@@ -2,31 +2,52 @@ package org.voxelforge.nn.loss;
 
 import java.util.Arrays;
 import java.util.List;
+import org.voxelforge.autograd.ConvOps;
 import org.voxelforge.autograd.Variable;
 import org.voxelforge.core.Tensor;
+import org.voxelforge.core.UpsampleMode;
 
 /**
- * Deep supervision as nnU-Net does it: heads ordered from full resolution down; head i gets
- * weight 1/2^i, the lowest-resolution head gets 0, and the weights are normalized to sum to 1.
- * The target (labels or one-hot, distance maps) and the mask are resized by nearest neighbour to
- * each head's spatial size, so the loss runs at every head's own resolution.
- *
- * <p>MIST's variant (upsample every head to full size, weights 0.5^k normalized) needs a
- * trilinear upsampling op, which the engine does not have yet.
+ * A loss over the heads of a deeply supervised network, ordered from full resolution down.
+ * Two ways to match a head to the full-resolution target:
+ * <ul>
+ * <li>{@link Matching#DOWNSAMPLE_TARGETS}, nnU-Net: the target (labels or one-hot, distance
+ *     maps) and the mask are resized by nearest neighbour to each head's size; head i has weight
+ *     1/2^i, the lowest-resolution head 0, normalized to sum 1 ({@link #nnUNet}).
+ * <li>{@link Matching#UPSAMPLE_PREDICTIONS}, MIST: each 3D head's logits are upsampled
+ *     trilinearly (align_corners false) to the target's size; weights 0.5^k normalized
+ *     ({@link #mist}).
+ * </ul>
  */
 public final class DeepSupervisionLoss {
+    public enum Matching { DOWNSAMPLE_TARGETS, UPSAMPLE_PREDICTIONS }
+
     private final Loss loss;
     private final double[] weights;
+    private final Matching matching;
 
     /** Explicit weights, one per head (zeros skip a head). */
-    public DeepSupervisionLoss(Loss loss, double[] weights) {
+    public DeepSupervisionLoss(Loss loss, double[] weights, Matching matching) {
         if (weights.length == 0) throw new IllegalArgumentException("DeepSupervisionLoss: needs at least one head weight");
         this.loss = loss;
         this.weights = weights.clone();
+        this.matching = matching;
     }
 
-    /** nnU-Net's weights for {@code heads} heads. */
-    public static DeepSupervisionLoss nnUNet(Loss loss, int heads) { return new DeepSupervisionLoss(loss, nnUNetWeights(heads)); }
+    /** nnU-Net's weights and target downsampling for {@code heads} heads. */
+    public static DeepSupervisionLoss nnUNet(Loss loss, int heads) {
+        return new DeepSupervisionLoss(loss, nnUNetWeights(heads), Matching.DOWNSAMPLE_TARGETS);
+    }
+
+    /** MIST's weights 0.5^k / sum and trilinear upsampling of the heads. */
+    public static DeepSupervisionLoss mist(Loss loss, int heads) {
+        if (heads < 1) throw new IllegalArgumentException("DeepSupervisionLoss: heads must be >= 1, got " + heads);
+        double[] w = new double[heads];
+        double sum = 0;
+        for (int k = 0; k < heads; k++) sum += w[k] = Math.pow(0.5, k);
+        for (int k = 0; k < heads; k++) w[k] /= sum;
+        return new DeepSupervisionLoss(loss, w, Matching.UPSAMPLE_PREDICTIONS);
+    }
 
     /** 1/2^i, the last (lowest resolution) head 0 when there are several, normalized to sum 1. */
     public static double[] nnUNetWeights(int heads) {
@@ -45,6 +66,8 @@ public final class DeepSupervisionLoss {
 
     public Loss loss() { return loss; }
 
+    public Matching matching() { return matching; }
+
     public Variable compute(List<Variable> heads, Tensor target, Tensor maskOrNull) {
         return compute(heads, LossTarget.of(target), maskOrNull);
     }
@@ -58,11 +81,27 @@ public final class DeepSupervisionLoss {
         for (int i = 0; i < heads.size(); i++) {
             if (weights[i] == 0) continue;
             Variable head = heads.get(i);
-            int[] size = Arrays.copyOfRange(head.dims(), 2, head.rank());
-            Variable l = loss.compute(head, resized(target, head, size), resizedMask(maskOrNull, head, size)).mul(weights[i]);
+            Variable l;
+            if (matching == Matching.UPSAMPLE_PREDICTIONS) {
+                l = loss.compute(upsampled(head, heads.get(0)), target, maskOrNull);
+            } else {
+                int[] size = Arrays.copyOfRange(head.dims(), 2, head.rank());
+                l = loss.compute(head, resized(target, head, size), resizedMask(maskOrNull, head, size));
+            }
+            l = l.mul(weights[i]);
             total = total == null ? l : total.add(l);
         }
         return total;
+    }
+
+    private static Variable upsampled(Variable head, Variable full) {
+        int[] size = Arrays.copyOfRange(full.dims(), 2, full.rank());
+        if (Arrays.equals(size, Arrays.copyOfRange(head.dims(), 2, head.rank()))) return head;
+        if (head.rank() != 5) {
+            throw new IllegalArgumentException("DeepSupervisionLoss: upsampling predictions needs 3D heads [N, C, D, H, W], got "
+                    + head.value().describe() + "; use Matching.DOWNSAMPLE_TARGETS for other ranks");
+        }
+        return ConvOps.upsample3d(head, size, UpsampleMode.TRILINEAR, false);
     }
 
     private static LossTarget resized(LossTarget t, Variable head, int[] size) {

@@ -1,19 +1,43 @@
 package org.voxelforge.nn.loss;
 
+import org.voxelforge.autograd.ConvOps;
 import org.voxelforge.autograd.Variable;
+import org.voxelforge.core.Pool3dParams;
 import org.voxelforge.core.PadMode;
 
 /**
  * Differentiable grey-value morphology on [N, C, spatial...] for soft skeletons (Shit et al.
- * 2021), built from pad + slice + an elementwise max/min, since the engine has no pooling op
- * yet. Erosion is the min over the 1D windows of 3 along each spatial axis (a cross); dilation
- * is the max over the full 3x3x3 cube, done axis by axis (a cube max is separable). Borders are
- * edge-padded, which equals pooling that ignores out-of-range voxels.
+ * 2021). Erosion is the min over the 1D windows of 3 along each spatial axis (a cross);
+ * dilation is the max over the full 3x3x3 cube. 3D inputs use the engine's maxPool3d (min pool
+ * = -maxPool(-x)); other ranks, and the test's reference, compose the same windows from
+ * pad + slice + an elementwise max/min (a cube max is separable, so it goes axis by axis).
+ * Out-of-range voxels never win: pooling ignores its padding, and the composed twin pads by
+ * repeating the edge.
  */
 final class SoftMorphology {
     private SoftMorphology() {}
 
-    static Variable erode(Variable x) {
+    private static final Pool3dParams CUBE = Pool3dParams.of(3, 1, 1);
+
+    static Variable erode(Variable x) { return x.rank() == 5 ? erodePooled(x) : erodeComposed(x); }
+
+    static Variable dilate(Variable x) {
+        return x.rank() == 5 ? ConvOps.maxPool3d(x, CUBE) : dilateComposed(x);
+    }
+
+    static Variable erodePooled(Variable x) {
+        Variable r = null;
+        for (int axis = 0; axis < 3; axis++) {
+            int[] k = {1, 1, 1}, pad = {0, 0, 0};
+            k[axis] = 3;
+            pad[axis] = 1;
+            Variable m = ConvOps.maxPool3d(x.neg(), new Pool3dParams(k, new int[] {1, 1, 1}, pad)).neg();
+            r = r == null ? m : minimum(r, m);
+        }
+        return r;
+    }
+
+    static Variable erodeComposed(Variable x) {
         Variable r = null;
         for (int axis = 2; axis < x.rank(); axis++) {
             Variable m = window3(x, axis, false);
@@ -22,23 +46,28 @@ final class SoftMorphology {
         return r == null ? x : r;
     }
 
-    static Variable dilate(Variable x) {
+    static Variable dilateComposed(Variable x) {
         Variable r = x;
         for (int axis = 2; axis < x.rank(); axis++) r = window3(r, axis, true);
         return r;
     }
 
-    static Variable open(Variable x) { return dilate(erode(x)); }
-
     /** Soft skeleton after {@code iterations} thinning steps. */
-    static Variable skeleton(Variable img, int iterations) {
-        Variable skel = img.sub(open(img)).relu();
+    static Variable skeleton(Variable img, int iterations) { return skeleton(img, iterations, true); }
+
+    /** With {@code pooled} false, the composed twin is used at every rank (for the tests). */
+    static Variable skeleton(Variable img, int iterations, boolean pooled) {
+        Variable skel = img.sub(open(img, pooled)).relu();
         for (int i = 0; i < iterations; i++) {
-            img = erode(img);
-            Variable delta = img.sub(open(img)).relu();
+            img = pooled ? erode(img) : erodeComposed(img);
+            Variable delta = img.sub(open(img, pooled)).relu();
             skel = skel.add(delta.sub(skel.mul(delta)).relu());
         }
         return skel;
+    }
+
+    private static Variable open(Variable x, boolean pooled) {
+        return pooled ? dilate(erode(x)) : dilateComposed(erodeComposed(x));
     }
 
     /** Max (or min) over the window {i-1, i, i+1} along {@code axis}. */
