@@ -31,23 +31,40 @@ public final class TopKCrossEntropyLoss implements Loss {
         Variable nll = x.logSoftmax(1).mul(Variable.constant(t)).sumKeep(1).neg(); // [N, 1, spatial...]
         double[] values = nll.value().toDoubleArray();
         double[] m = mask == null ? null : mask.toDoubleArray();
-        Integer[] candidates = Arrays.stream(indices(values.length))
-                .filter(i -> m == null || m[i] > 0).boxed().toArray(Integer[]::new);
-        if (candidates.length == 0) return LossInputs.zero(x);
-        int keep = Math.max(1, (int) (candidates.length * percent / 100.0));
-        Arrays.sort(candidates, (a, b) -> {
-            int c = Double.compare(values[b], values[a]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
-        double[] selected = new double[values.length];
-        for (int i = 0; i < keep; i++) selected[candidates[i]] = 1;
+        double[] selected = select(values, m, percent);
+        if (selected == null) return LossInputs.zero(x);
+        int keep = 0;
+        for (double v : selected) keep += (int) v;
         Tensor sel = Tensor.of(logits.dtype(), selected, nll.dims());
         return nll.mul(Variable.constant(sel)).sum().div(keep);
     }
 
-    private static int[] indices(int n) {
-        int[] r = new int[n];
-        for (int i = 0; i < n; i++) r[i] = i;
-        return r;
+    /**
+     * 1 at the k% largest values among the annotated positions (ties at the threshold taken in
+     * index order), else 0; null when nothing is annotated. Sorts primitives: patches hold
+     * millions of voxels.
+     */
+    static double[] select(double[] values, double[] mask, double percent) {
+        int count = 0;
+        double[] candidates = new double[values.length];
+        for (int i = 0; i < values.length; i++) if (mask == null || mask[i] > 0) candidates[count++] = values[i];
+        if (count == 0) return null;
+        int keep = Math.max(1, (int) (count * percent / 100.0));
+        double[] sorted = Arrays.copyOf(candidates, count);
+        Arrays.sort(sorted);
+        double threshold = sorted[count - keep];
+        int above = 0;
+        for (int i = 0; i < count; i++) if (sorted[i] > threshold) above++;
+        int tiesLeft = keep - above;
+        double[] selected = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (mask != null && !(mask[i] > 0)) continue;
+            if (values[i] > threshold) selected[i] = 1;
+            else if (values[i] == threshold && tiesLeft > 0) {
+                selected[i] = 1;
+                tiesLeft--;
+            }
+        }
+        return selected;
     }
 }

@@ -1,5 +1,6 @@
 package org.voxelforge.nn.loss;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,6 +103,14 @@ class VoxelwiseLossesTest {
         f.assertAll("topk", (x, m) -> loss.compute(x, f.labelsTensor(), m), useMask -> naiveTopK(10, useMask));
         TopKCrossEntropyLoss all = new TopKCrossEntropyLoss(100);
         f.assertValue("topk 100% is ce", (x, m) -> all.compute(x, f.labelsTensor(), m), true, naiveCe(null, true));
+    }
+
+    @Test void topKSelectionBreaksTiesByPositionAndSkipsMaskedVoxels() {
+        assertArrayEquals(new double[] {0, 1, 1, 0, 0}, TopKCrossEntropyLoss.select(new double[] {1, 3, 3, 2, 3}, null, 40));
+        assertArrayEquals(new double[] {0, 0, 1, 1, 0},
+                TopKCrossEntropyLoss.select(new double[] {1, 3, 3, 2, 3}, new double[] {1, 0, 1, 1, 0}, 67));
+        assertArrayEquals(new double[] {0, 0, 0, 1}, TopKCrossEntropyLoss.select(new double[] {1, 2, 3, 4}, null, 1)); // at least one
+        assertEquals(null, TopKCrossEntropyLoss.select(new double[] {1, 2}, new double[] {0, 0}, 50));
     }
 
     @Test void mse() {
