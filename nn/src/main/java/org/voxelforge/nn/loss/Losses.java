@@ -34,7 +34,7 @@ public final class Losses {
             case "bl" -> new CompositeLoss("bl", DiceCeLoss.mist(), new BoundaryLoss(), schedule);
             case "hdl" -> new CompositeLoss("hdl", DiceCeLoss.mist(), new HausdorffDtLoss(2.0), schedule);
             case "gsl" -> new CompositeLoss("gsl", DiceCeLoss.mist(), new GeneralizedSurfaceLoss(), schedule);
-            case "cldice" -> new CompositeLoss("cldice", DiceCeLoss.mist(), new SoftClDiceLoss(), schedule);
+            case "cldice" -> new CompositeLoss("cldice", DiceCeLoss.mist(), SoftClDiceLoss.mist(), schedule);
             default -> throw new IllegalArgumentException("unknown loss '" + name + "': expected one of " + NAMES);
         };
     }

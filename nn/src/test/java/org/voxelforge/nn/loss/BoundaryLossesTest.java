@@ -179,32 +179,51 @@ class BoundaryLossesTest {
     }
 
     @Test void softClDice() {
-        softClDice(new LossFixture(22, 1, 3, 2, 3, 4)); // one sample keeps the gradcheck of the iterated pooling short
+        // one sample keeps the gradcheck of the iterated pooling short
+        softClDice(new LossFixture(22, 1, 3, 2, 3, 4), false);
+        softClDice(new LossFixture(23, 1, 3, 2, 3, 4), true);
     }
 
-    private void softClDice(LossFixture f) {
-        SoftClDiceLoss loss = new SoftClDiceLoss(2, 1.0);
-        f.assertAll("cldice", (x, m) -> loss.compute(x, f.labelsTensor(), m), useMask -> {
-            double spt = 0, sp = 0, stp = 0, st = 0;
-            for (int b = 0; b < f.n; b++) for (int ch = 1; ch < f.c; ch++) {
-                double[] pv = new double[f.s], tv = new double[f.s];
-                for (int v = 0; v < f.s; v++) {
-                    boolean in = f.annotated(b, v, useMask);
-                    pv[v] = in ? f.softmax(b, ch, v) : 0;
-                    tv[v] = in ? f.target(b, ch, v) : 0;
-                }
-                double[] skp = skeleton(pv, 2), skt = skeleton(tv, 2);
-                for (int v = 0; v < f.s; v++) {
-                    if (!f.annotated(b, v, useMask)) continue;
-                    spt += skp[v] * tv[v];
-                    sp += skp[v];
-                    stp += skt[v] * pv[v];
-                    st += skt[v];
-                }
+    @Test void mistClDiceValue() {
+        double expected = naiveClDice(f, 10, true, true);
+        f.assertValue("cldice MIST", (x, m) -> SoftClDiceLoss.mist().compute(x, f.labelsTensor(), m), true, expected);
+    }
+
+    private void softClDice(LossFixture g, boolean perSampleAndClass) {
+        SoftClDiceLoss loss = new SoftClDiceLoss(2, 1.0, perSampleAndClass);
+        g.assertAll("cldice perSampleAndClass=" + perSampleAndClass, (x, m) -> loss.compute(x, g.labelsTensor(), m),
+                useMask -> naiveClDice(g, 2, perSampleAndClass, useMask));
+    }
+
+    /** clDice from scalar skeletons; per (sample, class) scores averaged, or one score from global sums. */
+    private double naiveClDice(LossFixture g, int iterations, boolean perSampleAndClass, boolean useMask) {
+        double spt = 0, sp = 0, stp = 0, st = 0, scores = 0;
+        int groups = 0;
+        for (int b = 0; b < g.n; b++) for (int ch = 1; ch < g.c; ch++) {
+            double[] pv = new double[g.s], tv = new double[g.s];
+            for (int v = 0; v < g.s; v++) {
+                boolean in = g.annotated(b, v, useMask);
+                pv[v] = in ? g.softmax(b, ch, v) : 0;
+                tv[v] = in ? g.target(b, ch, v) : 0;
             }
-            double tprec = (spt + 1) / (sp + 1), tsens = (stp + 1) / (st + 1);
-            return 1 - 2 * tprec * tsens / (tprec + tsens);
-        });
+            double[] skp = skeleton(pv, iterations), skt = skeleton(tv, iterations);
+            for (int v = 0; v < g.s; v++) {
+                if (!g.annotated(b, v, useMask)) continue;
+                spt += skp[v] * tv[v];
+                sp += skp[v];
+                stp += skt[v] * pv[v];
+                st += skt[v];
+            }
+            if (perSampleAndClass) {
+                double tprec = (spt + 1) / (sp + 1), tsens = (stp + 1) / (st + 1);
+                scores += 2 * tprec * tsens / (tprec + tsens);
+                groups++;
+                spt = sp = stp = st = 0;
+            }
+        }
+        if (perSampleAndClass) return 1 - scores / groups;
+        double tprec = (spt + 1) / (sp + 1), tsens = (stp + 1) / (st + 1);
+        return 1 - 2 * tprec * tsens / (tprec + tsens);
     }
 
     /** The maxPool3d path and the pad + slice twin agree in value and gradient. */
