@@ -13,7 +13,8 @@ import org.voxelforge.core.UpsampleMode;
  * <ul>
  * <li>{@link Matching#DOWNSAMPLE_TARGETS}, nnU-Net: the target (labels or one-hot, distance
  *     maps) and the mask are resized by nearest neighbour to each head's size; head i has weight
- *     1/2^i, the lowest-resolution head 0, normalized to sum 1 ({@link #nnUNet}).
+ *     1/2^i, the lowest-resolution head 0, normalized to sum 1 ({@link #nnUNet}). Distance maps
+ *     are sampled, not recomputed, so their values stay in full-resolution voxel units.
  * <li>{@link Matching#UPSAMPLE_PREDICTIONS}, MIST: each 3D head's logits are upsampled
  *     trilinearly (align_corners false) to the target's size; weights 0.5^k normalized
  *     ({@link #mist}).
