@@ -121,4 +121,27 @@ class CompositeAndDeepSupervisionTest {
             }
         }
     }
+
+    /** Training runs in float32: every loss accepts it and agrees with float64 to float32 precision. */
+    @Test void factoryLossesAgreeInFloat32() {
+        LossFixture f = new LossFixture(52, 2, 3, 2, 3, 4);
+        Tensor dist = SignedDistance.of(f);
+        for (String name : Losses.NAMES) {
+            try (TensorScope scope = new TensorScope()) {
+                Loss loss = Losses.create(name);
+                Variable x64 = Variable.param(f.logitsTensor());
+                Variable x32 = Variable.param(f.logitsTensor().cast(org.voxelforge.core.DType.FLOAT32));
+                Variable l64 = loss.compute(x64, LossTarget.of(f.labelsTensor(), dist), f.maskTensor());
+                Variable l32 = loss.compute(x32, LossTarget.of(f.labelsTensor(), dist.cast(org.voxelforge.core.DType.FLOAT32)),
+                        f.maskTensor());
+                assertEquals(org.voxelforge.core.DType.FLOAT32, l32.dtype(), name);
+                l64.backward();
+                l32.backward();
+                assertEquals(l64.value().item(), l32.value().item(), 1e-5 * Math.max(1, Math.abs(l64.value().item())), name);
+                assertArrayEquals(x64.grad().toDoubleArray(), x32.grad().toDoubleArray(), 1e-5, name + " gradient");
+                x64.close();
+                x32.close();
+            }
+        }
+    }
 }

@@ -60,6 +60,17 @@ class VoxelwiseLossesTest {
         }
     }
 
+    @Test void masksOfAnyDtypeAndWithAChannelAxisAgree() {
+        try (TensorScope scope = new TensorScope()) {
+            Variable x = Variable.constant(f.logitsTensor());
+            double expected = naiveCe(null, true);
+            for (Tensor m : new Tensor[] {f.maskTensor().cast(org.voxelforge.core.DType.UINT8),
+                    f.maskTensor().gt(0.0), f.maskTensor().mul(3.0).unsqueeze(1)}) {
+                assertEquals(expected, new CrossEntropyLoss().compute(x, f.labelsTensor(), m).value().item(), 1e-12, m.describe());
+            }
+        }
+    }
+
     @Test void badInputsNameTheLossAndShapes() {
         try (TensorScope scope = new TensorScope()) {
             Variable x = Variable.constant(f.logitsTensor());
