@@ -1,7 +1,6 @@
 package org.voxelforge.nn.loss;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.voxelforge.core.DType;

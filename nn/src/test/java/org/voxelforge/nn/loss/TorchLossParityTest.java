@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.voxelforge.autograd.Variable;
-import org.voxelforge.core.Tensor;
 import org.voxelforge.core.TensorScope;
 
 /**
