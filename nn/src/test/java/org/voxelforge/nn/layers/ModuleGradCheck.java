@@ -19,10 +19,10 @@ import org.voxelforge.nn.Module;
  * {@link GradCheck} does the same for functions of explicit inputs; a module's parameters are
  * its own leaves, hence this twin. Tolerances are GradCheck's.
  */
-final class ModuleGradCheck {
+public final class ModuleGradCheck {
     private ModuleGradCheck() {}
 
-    static void assertGradients(String what, Module m, Tensor x) {
+    public static void assertGradients(String what, Module m, Tensor x) {
         if (x.dtype() != DType.FLOAT64) throw new IllegalArgumentException("module gradcheck needs a float64 input");
         try (TensorScope scope = new TensorScope()) {
             List<String> names = new ArrayList<>();
