@@ -13,7 +13,8 @@ import org.voxelforge.data.distance.EuclideanDistanceTransform;
  * once (~0.8 GB over 3 passes plus the final sqrt), ~0.1 s at 10 GB/s.
  *
  * <p>JMH: the thread count is fixed per JVM ({@code voxelforge.threads}), so each method
- * forks with its own. Without the JMH annotation processor, run the plain harness:
+ * forks with its own: {@code java -jar bench/target/benchmarks.jar EdtBenchmark}. The plain
+ * harness ({@link #main}) also prints process CPU time, steadier on a shared machine:
  * {@code java --add-modules jdk.incubator.vector -Dvoxelforge.threads=1 -cp ... org.voxelforge.bench.EdtBenchmark}.
  */
 @State(Scope.Benchmark)

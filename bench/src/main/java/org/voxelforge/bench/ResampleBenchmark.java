@@ -12,7 +12,8 @@ import org.voxelforge.data.resample.Zoom;
  * intermediates and the output once each (about 0.3 GB for 1.25), ~30 ms at 10 GB/s; the
  * recursive prefilter is a serial dependency along each line but runs across lines.
  *
- * <p>Plain harness: {@code java ... -Dvoxelforge.threads=N org.voxelforge.bench.ResampleBenchmark}.
+ * <p>JMH: {@code java -jar bench/target/benchmarks.jar ResampleBenchmark}. Plain harness
+ * (also prints CPU time): {@code java ... -Dvoxelforge.threads=N org.voxelforge.bench.ResampleBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
