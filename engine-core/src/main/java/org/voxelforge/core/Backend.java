@@ -125,4 +125,56 @@ public interface Backend {
      * See {@link RandomGenerator} for the exact definition a GPU backend must reproduce.
      */
     void fillRandom(Tensor dst, RandomGenerator.Distribution dist, double a, double b, long key, long counter);
+
+    // ---- 3D convolution, pooling, resampling -------------------------------------------------
+    // Not reached through Tensor's methods: each backend checks shapes with the shared rules of
+    // Conv3dParams / Pool3dParams, so every backend refuses the same inputs with the same message.
+    // Inputs are any strided view of one floating dtype; outputs are new contiguous tensors of it.
+    // Transposed convolution is not a primitive: see ConvTranspose3d.
+
+    /**
+     * Cross-correlation (PyTorch's conv3d): x [N, Cin, D, H, W], w [Cout, Cin/groups, kD, kH, kW],
+     * bias [Cout] or null; returns y [N, Cout, D', H', W'] with sizes from {@link Conv3dParams#outputSpatial}.
+     */
+    Tensor conv3d(Tensor x, Tensor w, Tensor bias, Conv3dParams p);
+
+    /**
+     * The adjoint of {@link #conv3d} in x: gradX [xShape] from gradY [N, Cout, D', H', W'] and w.
+     * {@code xShape} must be an input size that conv3d maps to gradY's spatial size.
+     */
+    Tensor conv3dBackwardData(Tensor gradY, Tensor w, Shape xShape, Conv3dParams p);
+
+    /** The gradient of {@link #conv3d} in w, summed over the batch: gradW [wShape]. gradBias (a sum of gradY) is the caller's. */
+    Tensor conv3dBackwardWeight(Tensor gradY, Tensor x, Shape wShape, Conv3dParams p);
+
+    /** Max over each window (padding never wins); indices as in {@link MaxPool3dResult}; NaN counts as the maximum. */
+    MaxPool3dResult maxPool3d(Tensor x, Pool3dParams p);
+
+    /** Scatters gradY [N, C, D', H', W'] into zeros [xShape] at {@code indices} (adding where windows share a maximum). */
+    Tensor maxPool3dBackward(Tensor gradY, Tensor indices, Shape xShape);
+
+    /**
+     * Mean over each window. {@code countIncludePad} true (PyTorch's default, used here too) divides
+     * by the window size including zero padding; false divides by the number of real voxels.
+     */
+    Tensor avgPool3d(Tensor x, Pool3dParams p, boolean countIncludePad);
+
+    Tensor avgPool3dBackward(Tensor gradY, Shape xShape, Pool3dParams p, boolean countIncludePad);
+
+    /**
+     * Mean over PyTorch's adaptive windows: output index i of size out over in covers
+     * {@code [floor(i*in/out), ceil((i+1)*in/out))}. outSize is (D', H', W').
+     */
+    Tensor adaptiveAvgPool3d(Tensor x, int[] outSize);
+
+    Tensor adaptiveAvgPool3dBackward(Tensor gradY, Shape xShape);
+
+    /**
+     * Resizes x [N, C, D, H, W] to [N, C, outSize] like {@code torch.nn.functional.interpolate(size=...)}.
+     * {@code alignCorners} matters for TRILINEAR only.
+     */
+    Tensor upsample3d(Tensor x, int[] outSize, UpsampleMode mode, boolean alignCorners);
+
+    /** The adjoint of {@link #upsample3d}: gradX [xShape] from gradY [N, C, outSize]. */
+    Tensor upsample3dBackward(Tensor gradY, Shape xShape, UpsampleMode mode, boolean alignCorners);
 }

@@ -64,4 +64,17 @@ public final class CpuBackend implements Backend {
     @Override public void fillRandom(Tensor dst, RandomGenerator.Distribution dist, double a, double b, long key, long counter) {
         CpuRandom.fill(dst, dist, a, b, key, counter);
     }
+
+    // ---- 3D convolution, pooling, resampling (CpuConv3d, CpuPool3d, CpuUpsample3d) ------------
+    @Override public Tensor conv3d(Tensor x, Tensor w, Tensor bias, org.voxelforge.core.Conv3dParams p) { return CpuConv3d.forward(x, w, bias, p); }
+    @Override public Tensor conv3dBackwardData(Tensor gradY, Tensor w, Shape xShape, org.voxelforge.core.Conv3dParams p) { return CpuConv3d.backwardData(gradY, w, xShape, p); }
+    @Override public Tensor conv3dBackwardWeight(Tensor gradY, Tensor x, Shape wShape, org.voxelforge.core.Conv3dParams p) { return CpuConv3d.backwardWeight(gradY, x, wShape, p); }
+    @Override public org.voxelforge.core.MaxPool3dResult maxPool3d(Tensor x, org.voxelforge.core.Pool3dParams p) { return CpuPool3d.maxPool(x, p); }
+    @Override public Tensor maxPool3dBackward(Tensor gradY, Tensor indices, Shape xShape) { return CpuPool3d.maxPoolBackward(gradY, indices, xShape); }
+    @Override public Tensor avgPool3d(Tensor x, org.voxelforge.core.Pool3dParams p, boolean countIncludePad) { return CpuPool3d.avgPool(x, p, countIncludePad); }
+    @Override public Tensor avgPool3dBackward(Tensor gradY, Shape xShape, org.voxelforge.core.Pool3dParams p, boolean countIncludePad) { return CpuPool3d.avgPoolBackward(gradY, xShape, p, countIncludePad); }
+    @Override public Tensor adaptiveAvgPool3d(Tensor x, int[] outSize) { return CpuPool3d.adaptiveAvgPool(x, outSize); }
+    @Override public Tensor adaptiveAvgPool3dBackward(Tensor gradY, Shape xShape) { return CpuPool3d.adaptiveAvgPoolBackward(gradY, xShape); }
+    @Override public Tensor upsample3d(Tensor x, int[] outSize, org.voxelforge.core.UpsampleMode mode, boolean alignCorners) { return CpuUpsample3d.forward(x, outSize, mode, alignCorners); }
+    @Override public Tensor upsample3dBackward(Tensor gradY, Shape xShape, org.voxelforge.core.UpsampleMode mode, boolean alignCorners) { return CpuUpsample3d.backward(gradY, xShape, mode, alignCorners); }
 }

@@ -1,0 +1,251 @@
+package org.voxelforge.core.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.voxelforge.core.Conv3dParams;
+import org.voxelforge.core.DType;
+import org.voxelforge.core.Parallel;
+import org.voxelforge.core.Shape;
+import org.voxelforge.core.Tensor;
+
+/**
+ * 3D convolution on the CPU (see {@link org.voxelforge.core.Backend#conv3d}): forward, and the
+ * backward passes for data and weight.
+ *
+ * <p>float32 runs as GEMMs on {@link Sgemm}: per sample and group, {@code y = W * col(x)} where
+ * {@link Vol2Col} builds the column matrix one cache-sized tile of output voxels at a time
+ * (a 1x1x1 kernel with stride 1 needs no columns: x is already that matrix). Backward data is
+ * {@code col2vol(W^T * gradY)}, backward weight accumulates {@code gradY * col(x)^T} over the batch.
+ * float64 runs the direct loops of {@link Conv3dDirect} (the gradcheck path); bfloat16/float16
+ * go through float32. Every output element is summed in a fixed order, whatever the thread count.
+ */
+final class CpuConv3d {
+    private CpuConv3d() {}
+
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Floats in one column tile (8 MiB): big enough for long GEMM rows, small enough for L3. */
+    private static final int TILE_FLOATS = Integer.getInteger("voxelforge.conv.tileFloats", 1 << 21);
+    private static final ThreadLocal<float[][]> COLS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    // ---- entry points: checks, dtype dispatch ------------------------------------------------------
+
+    static Tensor forward(Tensor x, Tensor w, Tensor bias, Conv3dParams p) {
+        String op = "conv3d";
+        Shape y = p.checkForward(op, x.shape(), w.shape(), bias == null ? null : bias.shape());
+        DType dt = commonFloat(op, x, w, bias);
+        if (dt == DType.BFLOAT16 || dt == DType.FLOAT16) {
+            try (Tensor xf = CpuElementwise.cast(x, DType.FLOAT32); Tensor wf = CpuElementwise.cast(w, DType.FLOAT32);
+                 Tensor bf = bias == null ? null : CpuElementwise.cast(bias, DType.FLOAT32);
+                 Tensor yf = forward(xf, wf, bf, p)) {
+                return CpuElementwise.cast(yf, dt);
+            }
+        }
+        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), y, p);
+        Tensor out = CpuBackend.INSTANCE.zeros(dt, y);
+        try (Tensor xc = dense(x); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
+            if (dt == DType.FLOAT64) Conv3dDirect.forward(g, xc, wc, bc, out);
+            else forwardFloat(g, xc, wc, bc, out);
+        }
+        out.storage().bumpVersion();
+        return out;
+    }
+
+    static Tensor backwardData(Tensor gradY, Tensor w, Shape xShape, Conv3dParams p) {
+        String op = "conv3dBackwardData";
+        checkGradY(op, gradY, p.checkForward(op, xShape, w.shape(), null), "input " + xShape + ", weight " + w.shape());
+        DType dt = commonFloat(op, gradY, w, null);
+        if (dt == DType.BFLOAT16 || dt == DType.FLOAT16) {
+            try (Tensor gf = CpuElementwise.cast(gradY, DType.FLOAT32); Tensor wf = CpuElementwise.cast(w, DType.FLOAT32);
+                 Tensor rf = backwardData(gf, wf, xShape, p)) {
+                return CpuElementwise.cast(rf, dt);
+            }
+        }
+        ConvGeometry g = ConvGeometry.of(xShape, w.shape(), gradY.shape(), p);
+        Tensor gx = CpuBackend.INSTANCE.zeros(dt, xShape);
+        try (Tensor gc = dense(gradY); Tensor wc = dense(w)) {
+            if (dt == DType.FLOAT64) Conv3dDirect.backwardData(g, gc, wc, gx);
+            else backwardDataFloat(g, gc, wc, gx);
+        }
+        gx.storage().bumpVersion();
+        return gx;
+    }
+
+    static Tensor backwardWeight(Tensor gradY, Tensor x, Shape wShape, Conv3dParams p) {
+        String op = "conv3dBackwardWeight";
+        checkGradY(op, gradY, p.checkForward(op, x.shape(), wShape, null), "input " + x.shape() + ", weight " + wShape);
+        DType dt = commonFloat(op, gradY, x, null);
+        if (dt == DType.BFLOAT16 || dt == DType.FLOAT16) {
+            try (Tensor gf = CpuElementwise.cast(gradY, DType.FLOAT32); Tensor xf = CpuElementwise.cast(x, DType.FLOAT32);
+                 Tensor rf = backwardWeight(gf, xf, wShape, p)) {
+                return CpuElementwise.cast(rf, dt);
+            }
+        }
+        ConvGeometry g = ConvGeometry.of(x.shape(), wShape, gradY.shape(), p);
+        Tensor gw = CpuBackend.INSTANCE.zeros(dt, wShape);
+        try (Tensor gc = dense(gradY); Tensor xc = dense(x)) {
+            if (dt == DType.FLOAT64) Conv3dDirect.backwardWeight(g, gc, xc, gw);
+            else backwardWeightFloat(g, gc, xc, gw);
+        }
+        gw.storage().bumpVersion();
+        return gw;
+    }
+
+    // ---- float32: GEMM paths ------------------------------------------------------------------------
+
+    private static void forwardFloat(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        MemorySegment xs = x.segment(), ws = w.segment(), ys = y.segment();
+        long xo = x.offset(), wo = w.offset();
+        int og = g.og(), cg = g.cg(), k = g.k();
+        long plane = g.inPlane(), outPlane = g.outPlane();
+        float beta = 0f;
+        if (bias != null) {
+            // start every output row at its bias and let the GEMM accumulate onto it
+            float[] b = bias.toFloatArray();
+            Parallel.forRange((long) g.n() * g.cout(), Math.max(1, 65536 / outPlane), (lo, hi) -> {
+                for (long r = lo; r < hi; r++) {
+                    float v = b[(int) (r % g.cout())];
+                    for (long i = 0; i < outPlane; i++) ys.setAtIndex(F, r * outPlane + i, v);
+                }
+            });
+            beta = 1f;
+        }
+        final float b0 = beta;
+        if (g.pointwise()) {
+            for (int n = 0; n < g.n(); n++) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    Sgemm.sgemm(false, false, og, (int) outPlane, cg, 1f, ws, wo + (long) gi * og * cg, cg,
+                            xs, xo + ((long) n * g.cin() + (long) gi * cg) * plane, plane,
+                            b0, ys, ((long) n * g.cout() + (long) gi * og) * outPlane, outPlane, Parallel.threads());
+                }
+            }
+            return;
+        }
+        int cols = tileColumns(k, outPlane);
+        long tiles = (outPlane + cols - 1) / cols;
+        long items = (long) g.n() * g.groups() * tiles;
+        Parallel.forRange(items, 1, (lo, hi) -> {
+            float[] col = buffer((long) k * cols);
+            for (long it = lo; it < hi; it++) {
+                long tile = it % tiles, ng = it / tiles;
+                int n = (int) (ng / g.groups()), gi = (int) (ng % g.groups());
+                long p0 = tile * cols;
+                int len = (int) Math.min(cols, outPlane - p0);
+                Vol2Col.vol2col(g, xs, xo + ((long) n * g.cin() + (long) gi * cg) * plane, p0, len, 0, k, col);
+                // each item writes its own columns of y, on one thread: the pool splits items
+                Sgemm.sgemm(false, false, og, len, k, 1f, ws, wo + (long) gi * og * k, k,
+                        MemorySegment.ofArray(col), 0, len,
+                        b0, ys, ((long) n * g.cout() + (long) gi * og) * outPlane + p0, outPlane, 1);
+            }
+        });
+    }
+
+    private static void backwardDataFloat(ConvGeometry g, Tensor gy, Tensor w, Tensor gx) {
+        MemorySegment gys = gy.segment(), ws = w.segment(), gxs = gx.segment();
+        long gyo = gy.offset(), wo = w.offset();
+        int og = g.og(), cg = g.cg(), k = g.k(), kvol = g.kvol();
+        long plane = g.inPlane(), outPlane = g.outPlane();
+        if (g.pointwise()) {
+            for (int n = 0; n < g.n(); n++) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    Sgemm.sgemm(true, false, cg, (int) plane, og, 1f, ws, wo + (long) gi * og * cg, cg,
+                            gys, gyo + ((long) n * g.cout() + (long) gi * og) * outPlane, outPlane,
+                            0f, gxs, ((long) n * g.cin() + (long) gi * cg) * plane, plane, Parallel.threads());
+                }
+            }
+            return;
+        }
+        // tiles of one sample overlap in gx, so they run one after another; within a tile the GEMM
+        // splits output blocks and col2vol splits input channels (disjoint planes of gx)
+        int cols = tileColumns(k, outPlane);
+        float[] col = buffer((long) k * cols);
+        MemorySegment colSeg = MemorySegment.ofArray(col);
+        for (int n = 0; n < g.n(); n++) {
+            for (int gi = 0; gi < g.groups(); gi++) {
+                long gyBase = gyo + ((long) n * g.cout() + (long) gi * og) * outPlane;
+                long gxBase = ((long) n * g.cin() + (long) gi * cg) * plane;
+                for (long p0 = 0; p0 < outPlane; p0 += cols) {
+                    int len = (int) Math.min(cols, outPlane - p0);
+                    final long pStart = p0;
+                    Sgemm.sgemm(true, false, k, len, og, 1f, ws, wo + (long) gi * og * k, k,
+                            gys, gyBase + p0, outPlane, 0f, colSeg, 0, len, Parallel.threads());
+                    Parallel.forRange(cg, 1, (c0, c1) ->
+                            Vol2Col.col2vol(g, col, pStart, len, (int) c0 * kvol, (int) c1 * kvol, gxs, gxBase));
+                }
+            }
+        }
+    }
+
+    private static void backwardWeightFloat(ConvGeometry g, Tensor gy, Tensor x, Tensor gw) {
+        MemorySegment gys = gy.segment(), xs = x.segment(), gws = gw.segment();
+        long gyo = gy.offset(), xo = x.offset();
+        int og = g.og(), cg = g.cg(), k = g.k(), kvol = g.kvol();
+        long plane = g.inPlane(), outPlane = g.outPlane();
+        if (g.pointwise()) {
+            for (int n = 0; n < g.n(); n++) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    Sgemm.sgemm(false, true, og, cg, (int) plane, 1f,
+                            gys, gyo + ((long) n * g.cout() + (long) gi * og) * outPlane, outPlane,
+                            xs, xo + ((long) n * g.cin() + (long) gi * cg) * plane, plane,
+                            1f, gws, (long) gi * og * cg, cg, Parallel.threads());
+                }
+            }
+            return;
+        }
+        // gradW accumulates over samples and tiles in a fixed order; threads split each GEMM's output
+        int cols = tileColumns(k, outPlane);
+        float[] col = buffer((long) k * cols);
+        MemorySegment colSeg = MemorySegment.ofArray(col);
+        for (int n = 0; n < g.n(); n++) {
+            for (int gi = 0; gi < g.groups(); gi++) {
+                long gyBase = gyo + ((long) n * g.cout() + (long) gi * og) * outPlane;
+                long xBase = xo + ((long) n * g.cin() + (long) gi * cg) * plane;
+                for (long p0 = 0; p0 < outPlane; p0 += cols) {
+                    int len = (int) Math.min(cols, outPlane - p0);
+                    final long pStart = p0;
+                    Parallel.forRange(cg, 1, (c0, c1) ->
+                            Vol2Col.vol2col(g, xs, xBase, pStart, len, (int) c0 * kvol, (int) c1 * kvol, col));
+                    Sgemm.sgemm(false, true, og, k, len, 1f, gys, gyBase + p0, outPlane, colSeg, 0, len,
+                            1f, gws, (long) gi * og * k, k, Parallel.threads());
+                }
+            }
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    /** Output voxels per column tile: the tile budget over the column height, at least 256. */
+    private static int tileColumns(int k, long outPlane) {
+        return (int) Math.min(outPlane, Math.max(256, TILE_FLOATS / k));
+    }
+
+    private static float[] buffer(long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("conv3d: column tile of " + size + " floats is too large for one array");
+        }
+        float[][] holder = COLS.get();
+        if (holder[0].length < size) holder[0] = new float[(int) size];
+        return holder[0];
+    }
+
+    /** A row-major tensor with {@code t}'s values: a view of it when its layout already is, else a copy. */
+    static Tensor dense(Tensor t) {
+        // a fresh view, so that closing ours leaves the caller's tensor open
+        return t.isContiguous() ? t.view(t.dims()) : CpuElementwise.cast(t, t.dtype());
+    }
+
+    private static DType commonFloat(String op, Tensor a, Tensor b, Tensor c) {
+        DType dt = a.dtype();
+        if (!dt.isFloatingPoint() || b.dtype() != dt || (c != null && c.dtype() != dt)) {
+            throw new IllegalArgumentException(op + ": operands must share one floating dtype, got " + a.describe()
+                    + " and " + b.describe() + (c == null ? "" : " and bias " + c.describe()));
+        }
+        return dt;
+    }
+
+    private static void checkGradY(String op, Tensor gradY, Shape expected, String context) {
+        if (!gradY.shape().equals(expected)) {
+            throw new org.voxelforge.core.ShapeMismatchException(op + ": gradY is " + gradY.shape() + " but conv3d of "
+                    + context + " gives " + expected);
+        }
+    }
+}
