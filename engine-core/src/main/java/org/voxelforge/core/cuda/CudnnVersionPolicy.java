@@ -49,4 +49,19 @@ public final class CudnnVersionPolicy {
         }
         return new Verdict(Verdict.Action.OK, "");
     }
+
+    /**
+     * The cudnnMathType_t a convolution descriptor gets under this policy: FMA for plain float32
+     * (cuDNN's DEFAULT would allow TF32) and for TF32 where TF32 is broken, DEFAULT for TF32,
+     * TENSOR_OP for bf16/fp16. Throws with the verdict's reason when the path is refused.
+     */
+    public static int mathType(long version, Precision precision, int spatialDims) {
+        Verdict v = check(version, precision, spatialDims);
+        if (v.action() == Verdict.Action.REFUSE) throw new IllegalStateException(v.reason());
+        return switch (precision) {
+            case FLOAT32 -> Cudnn.MATH_FMA;
+            case FLOAT32_TF32 -> v.action() == Verdict.Action.DISABLE_TF32 ? Cudnn.MATH_FMA : Cudnn.MATH_DEFAULT;
+            case BFLOAT16, FLOAT16 -> Cudnn.MATH_TENSOR_OP;
+        };
+    }
 }

@@ -44,6 +44,15 @@ class CudnnVersionPolicyTest {
         assertTrue(CudnnVersionPolicy.check(v(9, 12, 0), FLOAT32_TF32, 2).ok());
     }
 
+    @Test void mathTypeFollowsTheVerdict() {
+        assertEquals(Cudnn.MATH_FMA, CudnnVersionPolicy.mathType(v(9, 12, 0), FLOAT32, 3));
+        assertEquals(Cudnn.MATH_DEFAULT, CudnnVersionPolicy.mathType(v(9, 16, 0), FLOAT32_TF32, 3));
+        assertEquals(Cudnn.MATH_FMA, CudnnVersionPolicy.mathType(v(9, 12, 0), FLOAT32_TF32, 3));
+        assertEquals(Cudnn.MATH_TENSOR_OP, CudnnVersionPolicy.mathType(v(9, 15, 0), BFLOAT16, 3));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CudnnVersionPolicy.mathType(v(9, 9, 0), FLOAT16, 3));
+        assertTrue(e.getMessage().contains("9.9.0"), e.getMessage());
+    }
+
     @Test void nonCudnn9VersionNumbersAreRefused() {
         assertEquals(REFUSE, check(8907, FLOAT32), "cuDNN 8's encoding");
         assertEquals(REFUSE, check(v(10, 0, 0), FLOAT32));
