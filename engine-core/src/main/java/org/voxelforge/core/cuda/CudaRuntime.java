@@ -103,6 +103,13 @@ public final class CudaRuntime {
         return r;
     }
 
+    /** A runtime over explicitly discovered libraries (tests bind a CPU stand-in for libcuda this way). */
+    static CudaRuntime over(Map<CudaLibrary, LibraryReport> reports) {
+        CudaDriver d = new CudaDriver(CudaLibraries.load(reports.get(CudaLibrary.DRIVER)));
+        d.init();
+        return new CudaRuntime(d, reports);
+    }
+
     CudaDriver driver() { return driver; }
 
     /** Public for low-level tests and benchmarks; the backend goes through {@link CudaDevice}. */
