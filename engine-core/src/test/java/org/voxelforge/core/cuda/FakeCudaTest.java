@@ -26,8 +26,9 @@ import org.voxelforge.kernels.KernelResources;
  * The FFM bindings against CPU stand-ins for libcuda.so.1 and libcublas (src/test/c/fake_*.c,
  * compiled here with gcc; fake_cuda.c against CUDA's real cuda.h, so its prototypes are the
  * driver's). This checks what can be checked without a GPU: symbol names, argument marshalling,
- * out-parameters, error reporting, kernel argument packing, the allocator over the driver, and
- * the row-major GEMM mapping through the real call path. Skipped when gcc or cuda.h is missing.
+ * out-parameters, error reporting, kernel argument packing, the allocator over the driver, the
+ * row-major GEMM mapping through the real call path, and cuDNN descriptors, algorithm structs and
+ * a forward convolution (fake_cudnn.c). Skipped when gcc or cuda.h is missing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FakeCudaTest {
@@ -45,7 +46,7 @@ class FakeCudaTest {
         Assumptions.assumeTrue(gcc(src.resolve("fake_cuda.c"), dir.resolve("libcuda.so.1"), "-I" + include), "gcc is not available");
         assertTrue(gcc(src.resolve("fake_cublas.c"), dir.resolve("libcublas.so.13")));
         Files.copy(dir.resolve("libcublas.so.13"), dir.resolve("libcublasLt.so.13"), StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(dir.resolve("libcudnn.so.9"), ""); // found, never loaded here
+        assertTrue(gcc(src.resolve("fake_cudnn.c"), dir.resolve("libcudnn.so.9")));
         Map<CudaLibrary, LibraryReport> reports = CudaLibraries.discover(new LibrarySearchPath.Environment(
                 Map.of("VOXELFORGE_CUDA_LIBS", dir.toString()), null, dir.resolve("no-root"), dir.resolve("no-home"), () -> ""));
         CudaRuntime.Availability a = CudaRuntime.probe(reports, true);
@@ -223,5 +224,73 @@ class FakeCudaTest {
                     () -> blas.sgemm(h, false, false, m, n, k, 1f, a.address(), 1, bb.address(), k, 0f, c.address(), m));
             assertEquals("cublasSgemm_v2 failed: CUBLAS_STATUS_INVALID_VALUE (7): fake cublas error", e.getMessage());
         }
+    }
+
+    @Test void cudnnDescriptorsAlgorithmSearchAndForwardThroughTheBindings() {
+        Cudnn dnn = rt.cudnn();
+        assertEquals(91002, dnn.version());
+        assertEquals(CudnnVersionPolicy.Verdict.Action.DISABLE_TF32,
+                CudnnVersionPolicy.check(dnn.version(), CudnnVersionPolicy.Precision.FLOAT32_TF32, 3).action());
+        long h = rt.device(0).cudnnHandle();
+        dnn.setStream(h, 0);
+        int[] xd = {1, 2, 5, 6, 7}, wd = {3, 2, 3, 3, 3}, pad = {1, 1, 1}, stride = {1, 2, 1}, dil = {1, 1, 2};
+        long x = dnn.tensorDescriptor(Cudnn.DATA_FLOAT, xd, contiguousStrides(xd));
+        long w = dnn.filterDescriptor(Cudnn.DATA_FLOAT, Cudnn.FORMAT_NCHW, wd);
+        int math = CudnnVersionPolicy.mathType(dnn.version(), CudnnVersionPolicy.Precision.FLOAT32, 3);
+        long conv = dnn.convolutionDescriptor(pad, stride, dil, Cudnn.DATA_FLOAT, math, 1);
+        int[] yd = dnn.forwardOutputDims(conv, x, w, 5);
+        assertArrayEquals(new int[] {1, 3, 5, 3, 5}, yd); // (in + 2p - (d(k-1)+1)) / s + 1 per spatial dim
+        long y = dnn.tensorDescriptor(Cudnn.DATA_FLOAT, yd, contiguousStrides(yd));
+        ConvAlgorithmCache cache = new ConvAlgorithmCache();
+        ConvKey key = ConvKey.of(ConvKey.Pass.FORWARD, xd, wd, yd, Cudnn.DATA_FLOAT, Cudnn.DATA_FLOAT, false, pad, stride, dil, 1, math);
+        ConvAlgorithmCache.Choice choice = cache.get(key, k -> {
+            List<Cudnn.AlgoPerf> perf = dnn.forwardAlgorithmsV7(h, x, w, conv, y);
+            assertEquals(List.of(new Cudnn.AlgoPerf(6, 0, 0.25f, 1L << 20, 0, Cudnn.MATH_FMA), new Cudnn.AlgoPerf(1, 0, 0.5f, 0, 1, Cudnn.MATH_FMA)), perf);
+            Cudnn.AlgoPerf best = perf.getFirst();
+            return new ConvAlgorithmCache.Choice(best.algorithm(), dnn.forwardWorkspaceBytes(h, x, w, conv, y, best.algorithm()), best.mathType());
+        });
+        assertEquals(new ConvAlgorithmCache.Choice(6, 1L << 20, Cudnn.MATH_FMA), choice);
+        Random r = new Random(11);
+        float[] X = new float[1 * 2 * 5 * 6 * 7], W = new float[3 * 2 * 27];
+        for (int i = 0; i < X.length; i++) X[i] = r.nextInt(5) - 2;
+        for (int i = 0; i < W.length; i++) W[i] = r.nextInt(5) - 2;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment xs = a.allocateFrom(ValueLayout.JAVA_FLOAT, X), ws = a.allocateFrom(ValueLayout.JAVA_FLOAT, W);
+            MemorySegment ys = a.allocate(ValueLayout.JAVA_FLOAT, java.util.Arrays.stream(yd).reduce(1, (p, q) -> p * q)), work = a.allocate(choice.workspaceBytes());
+            dnn.forward(h, 2f, x, xs.address(), w, ws.address(), conv, choice.algorithm(), work.address(), choice.workspaceBytes(), 0f, y, ys.address());
+            float[] want = naiveConv3d(X, xd, W, wd, yd, pad, stride, dil);
+            for (int i = 0; i < want.length; i++) want[i] *= 2;
+            assertArrayEquals(want, ys.toArray(ValueLayout.JAVA_FLOAT));
+        }
+        CudaException e = assertThrows(CudaException.class, () -> dnn.tensorDescriptor(Cudnn.DATA_FLOAT, new int[] {1, 0, 2}, new int[] {0, 2, 1}));
+        assertTrue(e.getMessage().startsWith("cudnnSetTensorNdDescriptor failed") && e.getMessage().endsWith("CUDNN_STATUS_BAD_PARAM"), e.getMessage());
+        dnn.destroyTensorDescriptor(x);
+        dnn.destroyTensorDescriptor(y);
+        dnn.destroyFilterDescriptor(w);
+        dnn.destroyConvolutionDescriptor(conv);
+    }
+
+    private static int[] contiguousStrides(int[] dims) {
+        int[] s = new int[dims.length];
+        int acc = 1;
+        for (int i = dims.length - 1; i >= 0; i--) { s[i] = acc; acc *= dims[i]; }
+        return s;
+    }
+
+    /** Cross-correlation over NCDHW, the definition cuDNN's CROSS_CORRELATION mode computes. */
+    private static float[] naiveConv3d(float[] x, int[] xd, float[] w, int[] wd, int[] yd, int[] pad, int[] stride, int[] dil) {
+        float[] y = new float[yd[0] * yd[1] * yd[2] * yd[3] * yd[4]];
+        int i = 0;
+        for (int n = 0; n < yd[0]; n++) for (int k = 0; k < yd[1]; k++)
+            for (int od = 0; od < yd[2]; od++) for (int oh = 0; oh < yd[3]; oh++) for (int ow = 0; ow < yd[4]; ow++) {
+                float s = 0;
+                for (int c = 0; c < xd[1]; c++) for (int kd = 0; kd < wd[2]; kd++) for (int kh = 0; kh < wd[3]; kh++) for (int kw = 0; kw < wd[4]; kw++) {
+                    int id = od * stride[0] - pad[0] + kd * dil[0], ih = oh * stride[1] - pad[1] + kh * dil[1], iw = ow * stride[2] - pad[2] + kw * dil[2];
+                    if (id < 0 || ih < 0 || iw < 0 || id >= xd[2] || ih >= xd[3] || iw >= xd[4]) continue;
+                    s += x[(((n * xd[1] + c) * xd[2] + id) * xd[3] + ih) * xd[4] + iw] * w[(((k * wd[1] + c) * wd[2] + kd) * wd[3] + kh) * wd[4] + kw];
+                }
+                y[i++] = s;
+            }
+        return y;
     }
 }
