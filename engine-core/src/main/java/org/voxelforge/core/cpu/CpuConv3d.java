@@ -120,23 +120,7 @@ final class CpuConv3d {
             }
             return;
         }
-        int cols = tileColumns(k, outPlane);
-        long tiles = (outPlane + cols - 1) / cols;
-        long items = (long) g.n() * g.groups() * tiles;
-        Parallel.forRange(items, 1, (lo, hi) -> {
-            float[] col = buffer((long) k * cols);
-            for (long it = lo; it < hi; it++) {
-                long tile = it % tiles, ng = it / tiles;
-                int n = (int) (ng / g.groups()), gi = (int) (ng % g.groups());
-                long p0 = tile * cols;
-                int len = (int) Math.min(cols, outPlane - p0);
-                Vol2Col.vol2col(g, xs, xo + ((long) n * g.cin() + (long) gi * cg) * plane, p0, len, 0, k, col);
-                // each item writes its own columns of y, on one thread: the pool splits items
-                Sgemm.sgemm(false, false, og, len, k, 1f, ws, wo + (long) gi * og * k, k,
-                        MemorySegment.ofArray(col), 0, len,
-                        b0, ys, ((long) n * g.cout() + (long) gi * og) * outPlane + p0, outPlane, 1);
-            }
-        });
+        Conv3dPackedForward.run(g, xs, xo, ws, wo, ys, b0, TILE_FLOATS);
     }
 
     private static void backwardDataFloat(ConvGeometry g, Tensor gy, Tensor w, Tensor gx) {
@@ -157,7 +141,7 @@ final class CpuConv3d {
         // tiles of one sample overlap in gx, so they run one after another; within a tile the GEMM
         // splits output blocks and col2vol splits input channels (disjoint planes of gx)
         int cols = tileColumns(k, outPlane);
-        float[] col = buffer((long) k * cols);
+        float[] col = buffer(COLS, (long) k * cols);
         MemorySegment colSeg = MemorySegment.ofArray(col);
         for (int n = 0; n < g.n(); n++) {
             for (int gi = 0; gi < g.groups(); gi++) {
@@ -193,7 +177,7 @@ final class CpuConv3d {
         }
         // gradW accumulates over samples and tiles in a fixed order; threads split each GEMM's output
         int cols = tileColumns(k, outPlane);
-        float[] col = buffer((long) k * cols);
+        float[] col = buffer(COLS, (long) k * cols);
         MemorySegment colSeg = MemorySegment.ofArray(col);
         for (int n = 0; n < g.n(); n++) {
             for (int gi = 0; gi < g.groups(); gi++) {
@@ -218,11 +202,11 @@ final class CpuConv3d {
         return (int) Math.min(outPlane, Math.max(256, TILE_FLOATS / k));
     }
 
-    private static float[] buffer(long size) {
+    private static float[] buffer(ThreadLocal<float[][]> slot, long size) {
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("conv3d: column tile of " + size + " floats is too large for one array");
         }
-        float[][] holder = COLS.get();
+        float[][] holder = slot.get();
         if (holder[0].length < size) holder[0] = new float[(int) size];
         return holder[0];
     }
