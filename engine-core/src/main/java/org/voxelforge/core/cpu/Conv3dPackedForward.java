@@ -84,39 +84,60 @@ final class Conv3dPackedForward {
      * slice s (rows [s*kcMax, ...)) starts at {@code s*kcMax*width}; inside it, B micro-panel jp
      * at {@code jp*nr*kc}, row p of that panel at {@code p*nr}. {@code width} is len rounded up
      * to whole panels; the padding columns are zeroed.
+     *
+     * <p>Each input row a (channel, kz, ky) and output row need is copied once into a zero-padded
+     * array and then read by all kx taps, so the inner loop is a plain strided array read.
      */
     static void vol2colPacked(ConvGeometry g, MemorySegment x, long xOff, long p0, int len, int nr, int kcMax, int width,
                               float[] bp) {
-        int k = g.k(), kvol = g.kvol(), khw = g.kh() * g.kw();
+        int k = g.k(), kw = g.kw();
         long plane = g.inPlane();
-        int ow0 = (int) (p0 % g.ow());
-        long row0 = p0 / g.ow();
-        for (int r = 0; r < k; r++) {
-            int c = r / kvol, kr = r % kvol;
-            int kz = kr / khw, ky = kr / g.kw() % g.kh(), kx = kr % g.kw();
-            int s = r / kcMax, p = r % kcMax, kc = Math.min(kcMax, k - s * kcMax);
-            int sliceBase = s * kcMax * width, panelStride = nr * kc;
+        int padded = Math.max(g.w() + 2 * g.pw(), (g.ow() - 1) * g.sw() + (kw - 1) * g.dw() + 1);
+        float[] row = new float[padded];
+        for (int r0 = 0; r0 < k; r0 += kw) {
+            int c = r0 / g.kvol(), kr = r0 % g.kvol();
+            int kz = kr / (g.kh() * kw), ky = kr / kw % g.kh();
             long base = xOff + c * plane;
-            int ow = ow0, oh = (int) (row0 % g.oh()), od = (int) (row0 / g.oh());
-            int jj = 0, dst = sliceBase + p * nr; // column j lands at dst + jj; jj wraps at nr to the next panel
+            int ow = (int) (p0 % g.ow());
+            long rowIdx = p0 / g.ow();
+            int oh = (int) (rowIdx % g.oh()), od = (int) (rowIdx / g.oh());
             for (int j = 0; j < len; ) {
                 int run = Math.min(g.ow() - ow, len - j);
                 int iz = od * g.sd() - g.pd() + kz * g.dd();
                 int iy = oh * g.sh() - g.ph() + ky * g.dh();
                 boolean inside = iz >= 0 && iz < g.d() && iy >= 0 && iy < g.h();
-                long src = base + ((long) iz * g.h() + iy) * g.w();
-                int ix = ow * g.sw() - g.pw() + kx * g.dw();
-                for (int t = 0; t < run; t++, ix += g.sw()) {
-                    bp[dst + jj] = inside && ix >= 0 && ix < g.w() ? x.getAtIndex(F, src + ix) : 0f;
-                    if (++jj == nr) { jj = 0; dst += panelStride; }
+                if (inside) {
+                    // row[pw + ix] = x[iz][iy][ix]; the zeros around it stand for the padding
+                    MemorySegment.copy(x, F, (base + ((long) iz * g.h() + iy) * g.w()) * 4, row, g.pw(), g.w());
+                }
+                for (int kx = 0; kx < kw; kx++) {
+                    int r = r0 + kx;
+                    int kc = Math.min(kcMax, k - r / kcMax * kcMax), panelStride = nr * kc;
+                    int dst = r / kcMax * kcMax * width + (j / nr) * panelStride + (r % kcMax) * nr;
+                    int jj = j % nr;
+                    if (!inside) {
+                        for (int t = 0; t < run; t++) {
+                            bp[dst + jj] = 0f;
+                            if (++jj == nr) { jj = 0; dst += panelStride; }
+                        }
+                        continue;
+                    }
+                    int sw = g.sw();
+                    int ix = ow * sw + kx * g.dw(); // index into the padded row
+                    for (int t = 0; t < run; t++, ix += sw) {
+                        bp[dst + jj] = row[ix];
+                        if (++jj == nr) { jj = 0; dst += panelStride; }
+                    }
                 }
                 j += run;
                 ow = 0;
                 if (++oh == g.oh()) { oh = 0; od++; }
             }
-            for (int j = len; j < width; j++) {
-                bp[dst + jj] = 0f;
-                if (++jj == nr) { jj = 0; dst += panelStride; }
+            for (int kx = 0; kx < kw; kx++) {
+                int r = r0 + kx;
+                int kc = Math.min(kcMax, k - r / kcMax * kcMax), panelStride = nr * kc;
+                int base0 = r / kcMax * kcMax * width + (r % kcMax) * nr;
+                for (int j = len; j < width; j++) bp[base0 + (j / nr) * panelStride + j % nr] = 0f;
             }
         }
     }
