@@ -48,26 +48,42 @@ final class Vol2Col {
         }
     }
 
-    /** Adds rows [r0, r1) of {@code col} back into the group's input-gradient planes at {@code gxOff} (vol2col's adjoint). */
+    /**
+     * Adds rows [r0, r1) of {@code col} back into the group's input-gradient planes at {@code gxOff}
+     * (vol2col's adjoint). r0 and r1 must be whole channels (multiples of kd*kh*kw). Each input
+     * row is read once into a zero-padded array, receives all kx taps there, and is written back.
+     */
     static void col2vol(ConvGeometry g, float[] col, long p0, int len, int r0, int r1, MemorySegment gx, long gxOff) {
-        int kvol = g.kvol(), khw = g.kh() * g.kw();
+        int kw = g.kw(), pw = g.pw(), sw = g.sw(), dw = g.dw();
         long plane = g.inPlane();
-        for (int r = r0; r < r1; r++) {
-            int c = r / kvol, kr = r % kvol;
-            int kz = kr / khw, ky = kr / g.kw() % g.kh(), kx = kr % g.kw();
+        float[] row = new float[Math.max(g.w() + 2 * pw, (g.ow() - 1) * sw + (kw - 1) * dw + 1)];
+        for (int rk = r0; rk < r1; rk += kw) {
+            int c = rk / g.kvol(), kr = rk % g.kvol();
+            int kz = kr / (g.kh() * kw), ky = kr / kw % g.kh();
             long base = gxOff + c * plane;
-            int row = r * len;
-            forEachRun(g, p0, len, (j, run, iz, iy, ix0) -> {
-                if (iz < 0 || iz >= g.d() || iy < 0 || iy >= g.h()) return;
-                long dst = base + ((long) iz * g.h() + iy) * g.w();
-                for (int t = 0; t < run; t++) {
-                    int ix = ix0 + t * g.sw();
-                    if (ix >= 0 && ix < g.w()) {
-                        long at = dst + ix;
-                        gx.setAtIndex(F, at, gx.getAtIndex(F, at) + col[row + j + t]);
+            int ow = (int) (p0 % g.ow());
+            long rowIdx = p0 / g.ow();
+            int oh = (int) (rowIdx % g.oh()), od = (int) (rowIdx / g.oh());
+            for (int j = 0; j < len; ) {
+                int run = Math.min(g.ow() - ow, len - j);
+                int iz = od * g.sd() - g.pd() + kz * g.dd();
+                int iy = oh * g.sh() - g.ph() + ky * g.dh();
+                if (iz >= 0 && iz < g.d() && iy >= 0 && iy < g.h()) {
+                    long dst = (base + ((long) iz * g.h() + iy) * g.w()) * 4;
+                    java.util.Arrays.fill(row, 0f);
+                    MemorySegment.copy(gx, F, dst, row, pw, g.w());
+                    for (int kx = 0; kx < kw; kx++) {
+                        int src = (rk + kx) * len + j;
+                        int ix = ow * sw + kx * dw;
+                        for (int t = 0; t < run; t++, ix += sw) row[ix] += col[src + t];
                     }
+                    // what landed in the padding is dropped: those taps read zeros in the forward
+                    MemorySegment.copy(row, pw, gx, F, dst, g.w());
                 }
-            }, kz, ky, kx);
+                j += run;
+                ow = 0;
+                if (++oh == g.oh()) { oh = 0; od++; }
+            }
         }
     }
 
