@@ -175,24 +175,7 @@ final class CpuConv3d {
             }
             return;
         }
-        // gradW accumulates over samples and tiles in a fixed order; threads split each GEMM's output
-        int cols = tileColumns(k, outPlane);
-        float[] col = buffer(COLS, (long) k * cols);
-        MemorySegment colSeg = MemorySegment.ofArray(col);
-        for (int n = 0; n < g.n(); n++) {
-            for (int gi = 0; gi < g.groups(); gi++) {
-                long gyBase = gyo + ((long) n * g.cout() + (long) gi * og) * outPlane;
-                long xBase = xo + ((long) n * g.cin() + (long) gi * cg) * plane;
-                for (long p0 = 0; p0 < outPlane; p0 += cols) {
-                    int len = (int) Math.min(cols, outPlane - p0);
-                    final long pStart = p0;
-                    Parallel.forRange(cg, 1, (c0, c1) ->
-                            Vol2Col.vol2col(g, xs, xBase, pStart, len, (int) c0 * kvol, (int) c1 * kvol, col));
-                    Sgemm.sgemm(false, true, og, k, len, 1f, gys, gyBase + p0, outPlane, colSeg, 0, len,
-                            1f, gws, (long) gi * og * k, k, Parallel.threads());
-                }
-            }
-        }
+        Conv3dPackedWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
