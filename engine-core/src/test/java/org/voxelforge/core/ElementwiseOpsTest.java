@@ -15,7 +15,7 @@ class ElementwiseOpsTest {
     /** Pairs of broadcastable shapes, including scalars, size-0 axes and one above the parallel grain. */
     private static final int[][][] BINARY_SHAPES = {
             {{3, 1, 4}, {2, 1}}, {{}, {2, 3}}, {{2, 3}, {}}, {{}, {}}, {{0, 3}, {1, 3}}, {{5}, {5}},
-            {{4, 1}, {1, 5}}, {{2, 3, 4}, {2, 3, 4}}, {{300, 257}, {257}}, {{7, 300}, {7, 1}},
+            {{4, 1}, {1, 5}}, {{2, 3, 4}, {2, 3, 4}}, {{260, 257}, {257}}, {{7, 300}, {7, 1}},
     };
 
     private static final int[][] UNARY_SHAPES = {{}, {0}, {7}, {3, 5}, {2, 3, 4}, {300, 270}};
@@ -90,7 +90,9 @@ class ElementwiseOpsTest {
         try (TensorScope s = new TensorScope()) {
             for (DType t : ALL) for (int[][] pair : BINARY_SHAPES) {
                 if (Shape.of(pair[0]).numel() > 10000 && t != DType.FLOAT32) continue; // the big case exercises threads and fast rows
-                for (Tensor a : layouts(random(rng, t, pair[0]))) {
+                java.util.List<Tensor> as = layouts(random(rng, t, pair[0]));
+                if (Shape.of(pair[0]).numel() > 10000) as = as.subList(0, 1); // small shapes cover the strided layouts
+                for (Tensor a : as) {
                     Tensor b = random(rng, t, pair[1]);
                     for (BinaryOp op : BinaryOp.values()) {
                         if (op == BinaryOp.SUB && t == DType.BOOL) continue; // Tensor refuses bool subtraction

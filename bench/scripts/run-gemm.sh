@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the benchmarks jar and runs GemmBenchmark (VoxelForge Sgemm vs OpenBLAS cblas_sgemm,
+# same JVM, same native operands, 1 and 2 threads) with short settings, then prints GFLOP/s
+# and the VoxelForge/OpenBLAS ratio. Raw JMH output and CSV go to bench/results/.
+#
+# Usage: bench/scripts/run-gemm.sh [extra JMH args, e.g. -p n=1024 -p threads=2]
+# Env:   JMH_OPTS (default "-wi 3 -i 5 -w 1 -r 1 -f 1"), JAVA (a JDK >= 25)
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+
+find_java() {
+  if [ -n "${JAVA:-}" ]; then echo "$JAVA"; return; fi
+  for j in "${JAVA_HOME:-}/bin/java" /usr/lib/jvm/*/bin/java; do
+    [ -x "$j" ] || continue
+    v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
+    if [ "${v%%.*}" -ge 25 ] 2>/dev/null; then echo "$j"; return; fi
+  done
+  echo "no JDK >= 25 found (set JAVA or JAVA_HOME; e.g. install temurin-25-jdk)" >&2
+  exit 1
+}
+java_bin="$(find_java)"
+
+"$root/bench/scripts/install-peers.sh" || echo "warning: could not install OpenBLAS; its benchmarks will fail" >&2
+mvn -q -o package -pl bench -am -DskipTests || mvn -q package -pl bench -am -DskipTests
+
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+out="$root/bench/results/gemm-$stamp"
+mkdir -p "$root/bench/results"
+{
+  echo "# commit: $(git rev-parse HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (dirty)')"
+  echo "# date: $stamp"
+  echo "# java: $("$java_bin" -version 2>&1 | head -1)"
+  echo "# openblas: $(dpkg-query -W -f='${Package} ${Version}' libopenblas0-pthread 2>/dev/null || echo unknown)"
+  echo "# load before run: $(cat /proc/loadavg)"
+  "$java_bin" -cp bench/target/benchmarks.jar org.voxelforge.bench.GemmPeak
+  # shellcheck disable=SC2086
+  "$java_bin" -jar bench/target/benchmarks.jar GemmBenchmark ${JMH_OPTS:--wi 3 -i 5 -w 1 -r 1 -f 1} \
+      -rf csv -rff "$out.csv" "$@"
+} 2>&1 | tee "$out.txt"
+
+# GFLOP/s = 2 n^3 / time; JMH reports ms/op. CSV columns: Benchmark,Mode,Threads,Samples,Score,Error,Unit,n,threads
+echo
+echo "| n | threads | VoxelForge GFLOP/s | OpenBLAS GFLOP/s | ratio |" | tee "$out.table.md"
+echo "|---|---|---|---|---|" | tee -a "$out.table.md"
+awk -F, 'NR > 1 {
+    gsub(/"/, "");
+    split($1, parts, "."); impl = parts[length(parts)];
+    n = $(NF-1); t = $NF; ms = $5;
+    gf[n "," t "," impl] = 2 * n * n * n / (ms * 1e-3) / 1e9; keys[n "," t] = 1
+  } END {
+    for (k in keys) {
+      split(k, p, ",");
+      v = gf[k ",voxelforge"]; o = gf[k ",openblas"];
+      printf "| %d | %d | %.1f | %.1f | %.2f |\n", p[1], p[2], v, o, (o > 0 ? v / o : 0)
+    }
+  }' "$out.csv" | sort -t'|' -k2,2n -k3,3n | tee -a "$out.table.md"
+echo "raw output: $out.txt, $out.csv, $out.table.md"

@@ -1,0 +1,190 @@
+package org.voxelforge.core.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.voxelforge.core.BinaryOp;
+import org.voxelforge.core.UnaryOp;
+
+/**
+ * {@link VectorKernels} on the incubating Vector API. Only {@link VectorKernelsProvider}
+ * names this class (reflectively), so nothing else links against jdk.incubator.vector.
+ * Each loop runs whole vectors and finishes the tail with the scalar definitions.
+ * Operators are constants at each call site (a switch outside or inside the loop, never a
+ * variable operator), which the JIT needs to turn them into vector instructions.
+ */
+final class PanamaVectorKernels implements VectorKernels {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    /** Floats with as many lanes as DS, widened 1:1 into double accumulators. */
+    private static final VectorSpecies<Float> FHALF = VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
+    private static final ByteOrder NO = ByteOrder.nativeOrder();
+    private static final ScalarVectorKernels TAIL = new ScalarVectorKernels();
+
+    PanamaVectorKernels() {
+        if (FS.length() < 4) throw new UnsupportedOperationException("vectors of " + FS.length() + " floats do not pay");
+    }
+
+    @Override public String name() { return "panama (" + FS.vectorBitSize() + "-bit)"; }
+
+    private static FloatVector loadF(MemorySegment s, long i) { return FloatVector.fromMemorySegment(FS, s, i * 4, NO); }
+
+    private static DoubleVector loadD(MemorySegment s, long i) { return DoubleVector.fromMemorySegment(DS, s, i * 8, NO); }
+
+    @Override public void binaryF32(BinaryOp op, MemorySegment a, long ai, int aInc, MemorySegment b, long bi, int bInc,
+                                    MemorySegment out, long oi, int n) {
+        if (n == 0) return; // a broadcast operand is read up front; an empty row may have none
+        int step = FS.length(), bound = n - n % step, i = 0;
+        FloatVector ca = aInc == 0 ? FloatVector.broadcast(FS, a.getAtIndex(ScalarVectorKernels.F, ai)) : null;
+        FloatVector cb = bInc == 0 ? FloatVector.broadcast(FS, b.getAtIndex(ScalarVectorKernels.F, bi)) : null;
+        for (; i < bound; i += step) {
+            FloatVector x = ca != null ? ca : loadF(a, ai + i);
+            FloatVector y = cb != null ? cb : loadF(b, bi + i);
+            FloatVector r = switch (op) {
+                case ADD -> x.add(y);
+                case SUB -> x.sub(y);
+                case MUL -> x.mul(y);
+                case DIV -> x.div(y);
+                case MAXIMUM -> x.max(y);
+                case MINIMUM -> x.min(y);
+                default -> throw new IllegalArgumentException(op.label() + " has no float kernel");
+            };
+            r.intoMemorySegment(out, (oi + i) * 4, NO);
+        }
+        if (i < n) TAIL.binaryF32(op, a, ai + (long) i * aInc, aInc, b, bi + (long) i * bInc, bInc, out, oi + i, n - i);
+    }
+
+    @Override public void binaryF64(BinaryOp op, MemorySegment a, long ai, int aInc, MemorySegment b, long bi, int bInc,
+                                    MemorySegment out, long oi, int n) {
+        if (n == 0) return;
+        int step = DS.length(), bound = n - n % step, i = 0;
+        DoubleVector ca = aInc == 0 ? DoubleVector.broadcast(DS, a.getAtIndex(ScalarVectorKernels.D, ai)) : null;
+        DoubleVector cb = bInc == 0 ? DoubleVector.broadcast(DS, b.getAtIndex(ScalarVectorKernels.D, bi)) : null;
+        for (; i < bound; i += step) {
+            DoubleVector x = ca != null ? ca : loadD(a, ai + i);
+            DoubleVector y = cb != null ? cb : loadD(b, bi + i);
+            DoubleVector r = switch (op) {
+                case ADD -> x.add(y);
+                case SUB -> x.sub(y);
+                case MUL -> x.mul(y);
+                case DIV -> x.div(y);
+                case MAXIMUM -> x.max(y);
+                case MINIMUM -> x.min(y);
+                default -> throw new IllegalArgumentException(op.label() + " has no float kernel");
+            };
+            r.intoMemorySegment(out, (oi + i) * 8, NO);
+        }
+        if (i < n) TAIL.binaryF64(op, a, ai + (long) i * aInc, aInc, b, bi + (long) i * bInc, bInc, out, oi + i, n - i);
+    }
+
+    @Override public void unaryF32(UnaryOp op, MemorySegment x, long xi, MemorySegment out, long oi, int n) {
+        int step = FS.length(), bound = n - n % step, i = 0;
+        FloatVector zero = FloatVector.zero(FS), one = FloatVector.broadcast(FS, 1f);
+        for (; i < bound; i += step) {
+            FloatVector v = loadF(x, xi + i);
+            FloatVector r = switch (op) {
+                case NEG -> v.neg();
+                case EXP -> v.lanewise(VectorOperators.EXP);
+                case LOG -> v.lanewise(VectorOperators.LOG);
+                case SQRT -> v.sqrt();
+                case ABS -> v.abs();
+                case RELU -> v.blend(zero, v.compare(VectorOperators.LE, 0f)); // NaN compares false and stays
+                case SIGMOID -> {
+                    // 1/(1+e^-|x|) or e^-|x|/(1+e^-|x|): the exponent is never positive, so nothing overflows
+                    FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+                    FloatVector d = one.add(e);
+                    yield one.div(d).blend(e.div(d), v.compare(VectorOperators.LT, 0f));
+                }
+                case TANH -> v.lanewise(VectorOperators.TANH);
+                case SIGN -> {
+                    VectorMask<Float> pos = v.compare(VectorOperators.GT, 0f), neg = v.compare(VectorOperators.LT, 0f);
+                    yield v.blend(one, pos).blend(one.neg(), neg); // zeros and NaN keep themselves
+                }
+                case RECIPROCAL -> one.div(v);
+                case SQUARE -> v.mul(v);
+            };
+            r.intoMemorySegment(out, (oi + i) * 4, NO);
+        }
+        if (i < n) TAIL.unaryF32(op, x, xi + i, out, oi + i, n - i);
+    }
+
+    @Override public void leakyReluF32(MemorySegment x, long xi, float slope, MemorySegment out, long oi, int n) {
+        int step = FS.length(), bound = n - n % step, i = 0;
+        for (; i < bound; i += step) {
+            FloatVector v = loadF(x, xi + i);
+            v.blend(v.mul(slope), v.compare(VectorOperators.GT, 0f).not()).intoMemorySegment(out, (oi + i) * 4, NO);
+        }
+        if (i < n) TAIL.leakyReluF32(x, xi + i, slope, out, oi + i, n - i);
+    }
+
+    @Override public void clampF32(MemorySegment x, long xi, float lo, float hi, MemorySegment out, long oi, int n) {
+        int step = FS.length(), bound = n - n % step, i = 0;
+        boolean hasLo = !Float.isNaN(lo), hasHi = !Float.isNaN(hi);
+        for (; i < bound; i += step) {
+            FloatVector v = loadF(x, xi + i);
+            if (hasLo) v = v.max(lo);
+            if (hasHi) v = v.min(hi);
+            v.intoMemorySegment(out, (oi + i) * 4, NO);
+        }
+        if (i < n) TAIL.clampF32(x, xi + i, lo, hi, out, oi + i, n - i);
+    }
+
+    @Override public double sumF32(MemorySegment x, long xi, int n) {
+        int step = FHALF.length(), bound = n - n % step, i = 0;
+        DoubleVector acc = DoubleVector.zero(DS);
+        for (; i < bound; i += step) {
+            FloatVector v = FloatVector.fromMemorySegment(FHALF, x, (xi + i) * 4, NO);
+            acc = acc.add(v.convertShape(VectorOperators.F2D, DS, 0));
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x.getAtIndex(ScalarVectorKernels.F, xi + i);
+        return s;
+    }
+
+    @Override public double sumF64(MemorySegment x, long xi, int n) {
+        int step = DS.length(), bound = n - n % step, i = 0;
+        DoubleVector acc = DoubleVector.zero(DS);
+        for (; i < bound; i += step) acc = acc.add(loadD(x, xi + i));
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x.getAtIndex(ScalarVectorKernels.D, xi + i);
+        return s;
+    }
+
+    @Override public float maxF32(MemorySegment x, long xi, int n) {
+        int step = FS.length(), bound = n - n % step, i = 0;
+        if (bound == 0) return TAIL.maxF32(x, xi, n);
+        FloatVector acc = loadF(x, xi);
+        for (i = step; i < bound; i += step) acc = acc.max(loadF(x, xi + i));
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) m = Math.max(m, x.getAtIndex(ScalarVectorKernels.F, xi + i));
+        return m;
+    }
+
+    @Override public float minF32(MemorySegment x, long xi, int n) {
+        int step = FS.length(), bound = n - n % step, i = 0;
+        if (bound == 0) return TAIL.minF32(x, xi, n);
+        FloatVector acc = loadF(x, xi);
+        for (i = step; i < bound; i += step) acc = acc.min(loadF(x, xi + i));
+        float m = acc.reduceLanes(VectorOperators.MIN);
+        for (; i < n; i++) m = Math.min(m, x.getAtIndex(ScalarVectorKernels.F, xi + i));
+        return m;
+    }
+
+    @Override public double dotF32(MemorySegment a, long ai, MemorySegment b, long bi, int n) {
+        int step = FHALF.length(), bound = n - n % step, i = 0;
+        DoubleVector acc = DoubleVector.zero(DS);
+        for (; i < bound; i += step) {
+            DoubleVector x = (DoubleVector) FloatVector.fromMemorySegment(FHALF, a, (ai + i) * 4, NO).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector y = (DoubleVector) FloatVector.fromMemorySegment(FHALF, b, (bi + i) * 4, NO).convertShape(VectorOperators.F2D, DS, 0);
+            acc = x.fma(y, acc);
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += (double) a.getAtIndex(ScalarVectorKernels.F, ai + i) * b.getAtIndex(ScalarVectorKernels.F, bi + i);
+        return s;
+    }
+}

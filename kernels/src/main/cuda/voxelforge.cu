@@ -1,0 +1,9 @@
+// voxelforge.cu: the one translation unit nvcc compiles into voxelforge.fatbin.
+// Each kernel family lives in its own header beside this file; this file only includes them,
+// so the fatbin is one module the CUDA backend loads with cuModuleLoadData.
+// Build: kernels/build-fatbin.sh (run by Maven in generate-resources).
+// Every kernel has a CPU twin in engine-core that is its reference (named in each header).
+
+#include "common.cuh"
+#include "elementwise.cuh"
+#include "random.cuh"
