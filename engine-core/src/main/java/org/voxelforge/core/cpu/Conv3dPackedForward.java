@@ -124,9 +124,17 @@ final class Conv3dPackedForward {
                     }
                     int sw = g.sw();
                     int ix = ow * sw + kx * g.dw(); // index into the padded row
-                    for (int t = 0; t < run; t++, ix += sw) {
-                        bp[dst + jj] = row[ix];
-                        if (++jj == nr) { jj = 0; dst += panelStride; }
+                    for (int t = 0; t < run; ) {
+                        int seg = Math.min(run - t, nr - jj); // up to the end of this micro-panel row
+                        if (sw == 1) {
+                            System.arraycopy(row, ix, bp, dst + jj, seg);
+                            ix += seg;
+                        } else {
+                            for (int u = 0; u < seg; u++, ix += sw) bp[dst + jj + u] = row[ix];
+                        }
+                        t += seg;
+                        jj += seg;
+                        if (jj == nr) { jj = 0; dst += panelStride; }
                     }
                 }
                 j += run;

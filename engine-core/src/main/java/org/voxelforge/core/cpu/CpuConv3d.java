@@ -12,10 +12,11 @@ import org.voxelforge.core.Tensor;
  * 3D convolution on the CPU (see {@link org.voxelforge.core.Backend#conv3d}): forward, and the
  * backward passes for data and weight.
  *
- * <p>float32 runs as GEMMs on {@link Sgemm}: per sample and group, {@code y = W * col(x)} where
- * {@link Vol2Col} builds the column matrix one cache-sized tile of output voxels at a time
- * (a 1x1x1 kernel with stride 1 needs no columns: x is already that matrix). Backward data is
- * {@code col2vol(W^T * gradY)}, backward weight accumulates {@code gradY * col(x)^T} over the batch.
+ * <p>float32 runs as GEMMs on {@link Sgemm}'s kernels: per sample and group, {@code y = W * col(x)}
+ * with the column matrix built one cache-sized tile of output voxels at a time
+ * ({@link Conv3dPackedForward}); a 1x1x1 kernel with stride 1 needs no columns (x is already that
+ * matrix) and is one plain sgemm. Backward data is {@link Col2Vol}{@code (W^T * gradY)}; backward
+ * weight accumulates {@code gradY * col(x)^T} over the batch ({@link Conv3dPackedWeightGrad}).
  * float64 runs the direct loops of {@link Conv3dDirect} (the gradcheck path); bfloat16/float16
  * go through float32. Every output element is summed in a fixed order, whatever the thread count.
  */
@@ -153,7 +154,7 @@ final class CpuConv3d {
                     Sgemm.sgemm(true, false, k, len, og, 1f, ws, wo + (long) gi * og * k, k,
                             gys, gyBase + p0, outPlane, 0f, colSeg, 0, len, Parallel.threads());
                     Parallel.forRange(cg, 1, (c0, c1) ->
-                            Vol2Col.col2vol(g, col, pStart, len, (int) c0 * kvol, (int) c1 * kvol, gxs, gxBase));
+                            Col2Vol.col2vol(g, col, pStart, len, (int) c0 * kvol, (int) c1 * kvol, gxs, gxBase));
                 }
             }
         }
