@@ -72,6 +72,7 @@ final class Conv3dPackedWeightGrad {
         int kw = g.kw(), sw = g.sw(), dw = g.dw();
         long plane = g.inPlane();
         float[] row = new float[Math.max(g.w() + 2 * g.pw(), (g.ow() - 1) * sw + (kw - 1) * dw + 1)];
+        float[] zeros = new float[row.length]; // read instead of row where the whole input row is padding
         for (int rk = ra / kw * kw; rk < rb; rk += kw) {
             int c = rk / g.kvol(), kr = rk % g.kvol();
             int kz = kr / (g.kh() * kw), ky = kr / kw % g.kh();
@@ -93,9 +94,14 @@ final class Conv3dPackedWeightGrad {
                     int kc = Math.min(kcMax, len - s * kcMax);
                     int at = s * kcMax * width + panelOff * kc + lane; // + p * nr
                     int ix = ow * sw + kx * dw;
-                    for (int t = 0; t < run; t++, ix += sw) {
-                        bp[at + p * nr] = inside ? row[ix] : 0f;
-                        if (++p == kcMax) {
+                    float[] from = inside ? row : zeros;
+                    for (int t = 0; t < run; ) {
+                        int seg = Math.min(run - t, kcMax - p); // up to the end of this depth slice
+                        int d = at + p * nr;
+                        for (int u = 0; u < seg; u++, ix += sw, d += nr) bp[d] = from[ix];
+                        t += seg;
+                        p += seg;
+                        if (p == kcMax) {
                             p = 0;
                             s++;
                             kc = Math.min(kcMax, len - s * kcMax);
