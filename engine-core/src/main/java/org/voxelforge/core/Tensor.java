@@ -500,6 +500,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor sign() { return unary(UnaryOp.SIGN); }
     public Tensor reciprocal() { return unary(UnaryOp.RECIPROCAL); }
     public Tensor square() { return unary(UnaryOp.SQUARE); }
+    public Tensor erf() { return unary(UnaryOp.ERF); }
 
     public Tensor leakyRelu(double slope) { return backend().leakyRelu(this, slope); }
 

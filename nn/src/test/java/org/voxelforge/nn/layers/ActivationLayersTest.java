@@ -31,7 +31,7 @@ class ActivationLayersTest {
             assertElementwise(new LeakyReLU(), x, v -> v >= 0 ? v : 0.01 * v, 1e-15);
             assertElementwise(new LeakyReLU(0.2), x, v -> v >= 0 ? v : 0.2 * v, 1e-15);
             assertElementwise(new Sigmoid(), x, v -> 1 / (1 + Math.exp(-v)), 1e-14);
-            assertElementwise(new GELU(), x, v -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))), 1e-14);
+            assertElementwise(new GELU(true), x, v -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))), 1e-14);
             assertElementwise(new Identity(), x, v -> v, 0);
             assertElementwise(new PReLU(1, 0.25, DType.FLOAT64), x, v -> v >= 0 ? v : 0.25 * v, 1e-15);
         }
@@ -115,6 +115,7 @@ class ActivationLayersTest {
             ModuleGradCheck.assertGradients("PReLU per channel", new PReLU(3, 0.25, DType.FLOAT64), rand(2, 3, 2, 1, 2));
             ModuleGradCheck.assertGradients("PReLU shared", new PReLU(1, 0.25, DType.FLOAT64), rand(2, 3, 2));
             ModuleGradCheck.assertGradients("GELU", new GELU(), rand(2, 3, 4));
+            ModuleGradCheck.assertGradients("GELU tanh", new GELU(true), rand(2, 3, 4));
             ModuleGradCheck.assertGradients("LeakyReLU", new LeakyReLU(), rand(2, 3, 4));
             ModuleGradCheck.assertGradients("Sigmoid", new Sigmoid(), rand(2, 3, 4));
             ModuleGradCheck.assertGradients("Softmax", new Softmax(1), rand(2, 3, 4));
