@@ -67,7 +67,7 @@ public final class DatasetAnalyzer {
                 try {
                     r = futures.get(i).get();
                 } catch (ExecutionException e) {
-                    r = "cannot be read: " + e.getCause().getMessage();
+                    r = String.valueOf(e.getCause().getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("analysis interrupted", e);
