@@ -1,5 +1,6 @@
 package org.voxelforge.autograd;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ final class BackwardEngine {
                     throw new IllegalStateException("backward: a hook on " + v + " returned a gradient of shape "
                             + r.shape() + "; it must keep the shape " + v.shape());
                 }
-                g = r;
+                g = r.dtype() == v.dtype() ? r : r.cast(v.dtype());
             }
         }
         return g;
@@ -98,31 +99,30 @@ final class BackwardEngine {
         return new Tensor(t.storage(), t.dtype(), t.shape(), t.strides(), t.offset());
     }
 
-    /** Post-order of the Variables that require grad, without recursion. */
+    /** A Variable on the search stack and the index of its next input to visit. */
+    private static final class Frame {
+        final Variable v;
+        int next;
+
+        Frame(Variable v) { this.v = v; }
+    }
+
+    /** Post-order of the Variables that require grad (inputs before their users), without recursion. */
     static List<Variable> topologicalOrder(Variable root) {
         List<Variable> order = new ArrayList<>();
         Map<Variable, Boolean> seen = new IdentityHashMap<>();
-        // each frame: a Variable and the index of the next input to visit
-        ArrayList<Variable> stackV = new ArrayList<>();
-        ArrayList<int[]> stackI = new ArrayList<>();
-        stackV.add(root);
-        stackI.add(new int[1]);
+        ArrayDeque<Frame> stack = new ArrayDeque<>();
+        stack.push(new Frame(root));
         seen.put(root, Boolean.TRUE);
-        while (!stackV.isEmpty()) {
-            int top = stackV.size() - 1;
-            Variable v = stackV.get(top);
-            int[] next = stackI.get(top);
-            List<Variable> ins = v.isLeaf() ? List.of() : v.node().inputs();
-            if (next[0] < ins.size()) {
-                Variable in = ins.get(next[0]++);
-                if (in.requiresGrad() && seen.put(in, Boolean.TRUE) == null) {
-                    stackV.add(in);
-                    stackI.add(new int[1]);
-                }
+        while (!stack.isEmpty()) {
+            Frame top = stack.peek();
+            List<Variable> ins = top.v.isLeaf() ? List.of() : top.v.node().inputs();
+            if (top.next < ins.size()) {
+                Variable in = ins.get(top.next++);
+                if (in.requiresGrad() && seen.put(in, Boolean.TRUE) == null) stack.push(new Frame(in));
             } else {
-                order.add(v);
-                stackV.remove(top);
-                stackI.remove(top);
+                order.add(top.v); // all its inputs are already in the list
+                stack.pop();
             }
         }
         return order;

@@ -28,10 +28,19 @@ public final class Context {
     /** True when a graph is being recorded; ops skip computing what only backward needs otherwise. */
     public boolean recording() { return recording; }
 
-    /** Keeps {@code t} for backward (a new handle on its storage), remembering its version. */
+    /**
+     * Keeps each tensor for backward (a new handle on its storage), remembering its version. A
+     * null keeps its slot empty: ops pass null for what the backward will not need, such as
+     * the other operand of a product when only one side requires grad.
+     */
     public void save(Tensor... ts) {
         if (!recording) return;
         for (Tensor t : ts) {
+            if (t == null) {
+                saved.add(null);
+                versions.add(-1);
+                continue;
+            }
             saved.add(new Tensor(t.storage(), t.dtype(), t.shape(), t.strides(), t.offset()));
             versions.add(t.version());
             savedBytes += t.numel() * t.dtype().byteSize();
@@ -43,6 +52,7 @@ public final class Context {
         checkNotReleased();
         String op = node == null ? "?" : node.describe();
         Tensor t = saved.get(i);
+        if (t == null) throw new IllegalStateException("autograd: " + op + " did not save tensor " + i + " for backward");
         if (t.isClosed() || t.storage().isFreed()) {
             throw new IllegalStateException("autograd: saved tensor " + i + " (" + t.describe() + ") of " + op
                     + " was freed before backward; run backward inside the TensorScope that ran the forward");
@@ -78,7 +88,7 @@ public final class Context {
     void release() {
         if (released) return;
         released = true;
-        for (Tensor t : saved) t.close();
+        for (Tensor t : saved) if (t != null) t.close();
         saved.clear();
     }
 }

@@ -37,20 +37,26 @@ final class ElementwiseOps {
     }
 
     static Variable mul(Variable a, Variable b) {
+        boolean needA = a.requiresGrad(), needB = b.requiresGrad(); // fixed now: what is saved depends on it
         return Op.apply("mul", List.of(a, b),
-                ctx -> { ctx.save(a.value(), b.value()); return a.value().mul(b.value()); },
+                ctx -> {
+                    // each side's gradient needs only the other side's value
+                    ctx.save(needB ? a.value() : null, needA ? b.value() : null);
+                    return a.value().mul(b.value());
+                },
                 (ctx, g) -> new Tensor[] {
-                        a.requiresGrad() ? g.mul(ctx.saved(1)) : null,
-                        b.requiresGrad() ? g.mul(ctx.saved(0)) : null});
+                        needA ? g.mul(ctx.saved(1)) : null,
+                        needB ? g.mul(ctx.saved(0)) : null});
     }
 
     static Variable div(Variable a, Variable b) {
+        boolean needA = a.requiresGrad(), needB = b.requiresGrad();
         return Op.apply("div", List.of(a, b),
-                ctx -> { ctx.save(a.value(), b.value()); return a.value().div(b.value()); },
+                ctx -> { ctx.save(needB ? a.value() : null, b.value()); return a.value().div(b.value()); },
                 (ctx, g) -> {
-                    Tensor x = ctx.saved(0), y = ctx.saved(1);
-                    Tensor ga = a.requiresGrad() ? g.div(y) : null;
-                    Tensor gb = b.requiresGrad() ? g.mul(x).div(y.square()).neg() : null;
+                    Tensor y = ctx.saved(1);
+                    Tensor ga = needA ? g.div(y) : null;
+                    Tensor gb = needB ? g.mul(ctx.saved(0)).div(y.square()).neg() : null;
                     return new Tensor[] {ga, gb};
                 });
     }

@@ -20,8 +20,8 @@ import org.voxelforge.core.TensorScope;
  * weights make every output element count (a plain sum would hide errors that cancel).
  *
  * <p>Inputs are used as given when they are float64 (so a test can pass non-contiguous
- * views), otherwise cast to float64. Each element is perturbed in place and restored; an input
- * must therefore not have overlapping elements (no expanded views).
+ * views), otherwise cast to float64. Each element is perturbed in place and restored; inputs
+ * must therefore be distinct tensors without overlapping elements (no expanded views).
  */
 public final class GradCheck {
     public static final double EPS = 1e-6;

@@ -14,21 +14,23 @@ import java.util.Map;
  * was used twice) is printed once and then referred to by id.
  */
 public final class GraphInspector {
+    private static final int MAX_INDENT = 40;
+
     private GraphInspector() {}
 
     /** One line per Variable, children indented under the op that consumed them. */
     public static String text(Variable root) {
         StringBuilder sb = new StringBuilder();
         Map<Node, Boolean> printed = new IdentityHashMap<>();
-        // explicit stack (no recursion): each frame is a Variable and the prefix of its line
-        List<Object[]> stack = new ArrayList<>();
-        stack.add(new Object[] {root, "", ""});
+        // explicit stack, no recursion: each entry is a Variable still to print
+        List<Line> stack = new ArrayList<>();
+        stack.add(new Line(root, "", ""));
         int nodes = 0;
         long saved = 0, fwd = 0, bwd = 0;
         while (!stack.isEmpty()) {
-            Object[] f = stack.remove(stack.size() - 1);
-            Variable v = (Variable) f[0];
-            String lead = (String) f[1], childLead = (String) f[2];
+            Line line = stack.remove(stack.size() - 1);
+            Variable v = line.v();
+            String lead = line.lead(), childLead = line.childLead();
             Node n = v.node();
             if (n == null) {
                 sb.append(lead).append(leafLabel(v)).append('\n');
@@ -44,15 +46,21 @@ public final class GraphInspector {
             bwd += Math.max(0, n.backwardNanos());
             sb.append(lead).append(nodeLabel(v, n)).append('\n');
             List<Variable> ins = n.inputs();
+            // indentation stops growing after MAX_INDENT levels, so a deep chain prints in linear time
+            boolean deep = childLead.length() >= 3 * MAX_INDENT;
             for (int i = ins.size() - 1; i >= 0; i--) { // pushed in reverse so input 0 prints first
                 boolean last = i == ins.size() - 1;
-                stack.add(new Object[] {ins.get(i), childLead + (last ? "`- " : "+- "), childLead + (last ? "   " : "|  ")});
+                String grand = deep ? childLead : childLead + (last ? "   " : "|  ");
+                stack.add(new Line(ins.get(i), childLead + (last ? "`- " : "+- "), grand));
             }
         }
         sb.append(nodes).append(" op nodes, ").append(bytes(saved)).append(" saved");
         if (fwd > 0 || bwd > 0) sb.append(", forward ").append(millis(fwd)).append(", backward ").append(millis(bwd));
         return sb.append('\n').toString();
     }
+
+    /** A Variable to print, the prefix of its own line, and the prefix its inputs' lines continue. */
+    private record Line(Variable v, String lead, String childLead) {}
 
     /** The graph in Graphviz DOT: boxes for ops, ellipses for leaves, edges from input to op. */
     public static String dot(Variable root) {
@@ -68,7 +76,7 @@ public final class GraphInspector {
             String id = "n" + ids.size();
             ids.put(key, id);
             if (v.node() == null) {
-                sb.append("  ").append(id).append(" [shape=ellipse, label=\"").append(escape(leafLabel(v))).append("\"];\n");
+                sb.append("  ").append(id).append(" [shape=ellipse, label=\"").append(escape(leafLabel(v).replace("  ", "\\n"))).append("\"];\n");
                 continue;
             }
             sb.append("  ").append(id).append(" [shape=box, label=\"")

@@ -39,12 +39,13 @@ final class IndexOps {
                 });
     }
 
-    static Variable compare(Variable a, Variable b, String op) {
-        return Op.constant(a.value().binary(comparison(op), b.value()));
+    /** {@code op} must be a comparison (EQ, NE, LT, LE, GT, GE); the result is a bool constant. */
+    static Variable compare(Variable a, Variable b, BinaryOp op) {
+        return Op.constant(a.value().binary(requireComparison(op), b.value()));
     }
 
-    static Variable compareScalar(Variable a, double s, String op) {
-        return Op.constant(a.value().binary(comparison(op), s));
+    static Variable compareScalar(Variable a, double s, BinaryOp op) {
+        return Op.constant(a.value().binary(requireComparison(op), s));
     }
 
     static Variable argmax(Variable x, int axis, boolean keepDim) { return Op.constant(x.value().argmax(axis, keepDim)); }
@@ -55,9 +56,8 @@ final class IndexOps {
         return Op.constant(labels.value().oneHot(numClasses, axis, to));
     }
 
-    private static BinaryOp comparison(String op) {
-        BinaryOp b = BinaryOp.valueOf(op.toUpperCase(java.util.Locale.ROOT));
-        if (!b.isComparison()) throw new IllegalArgumentException("compare: '" + op + "' is not a comparison");
-        return b;
+    private static BinaryOp requireComparison(BinaryOp op) {
+        if (!op.isComparison()) throw new IllegalArgumentException("compare: " + op.label() + " is not a comparison");
+        return op;
     }
 }

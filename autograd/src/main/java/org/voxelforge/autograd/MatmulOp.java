@@ -32,12 +32,15 @@ final class MatmulOp {
 
     /** Both operands have rank >= 2. */
     private static Variable matmul2(Variable a, Variable b) {
+        boolean needA = a.requiresGrad(), needB = b.requiresGrad(); // fixed now: what is saved depends on it
         return Op.apply("matmul", List.of(a, b),
-                ctx -> { ctx.save(a.value(), b.value()); return a.value().matmul(b.value()); },
+                ctx -> {
+                    ctx.save(needB ? a.value() : null, needA ? b.value() : null);
+                    return a.value().matmul(b.value());
+                },
                 (ctx, g) -> {
-                    Tensor x = ctx.saved(0), w = ctx.saved(1);
-                    Tensor ga = a.requiresGrad() ? g.matmul(w.transpose(-1, -2)) : null;
-                    Tensor gb = b.requiresGrad() ? x.transpose(-1, -2).matmul(g) : null;
+                    Tensor ga = needA ? g.matmul(ctx.saved(1).transpose(-1, -2)) : null;
+                    Tensor gb = needB ? ctx.saved(0).transpose(-1, -2).matmul(g) : null;
                     return new Tensor[] {ga, gb};
                 });
     }

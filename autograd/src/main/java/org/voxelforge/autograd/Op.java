@@ -32,7 +32,13 @@ final class Op {
         Context ctx = new Context(recording);
         boolean timed = OpTiming.isEnabled();
         long t0 = timed ? System.nanoTime() : 0;
-        Tensor out = forward.apply(ctx);
+        Tensor out;
+        try {
+            out = forward.apply(ctx);
+        } catch (RuntimeException e) {
+            ctx.release(); // bad input: drop whatever the forward saved before it failed
+            throw e;
+        }
         long nanos = timed ? System.nanoTime() - t0 : -1;
         if (!recording || !out.dtype().isFloatingPoint()) {
             ctx.release();

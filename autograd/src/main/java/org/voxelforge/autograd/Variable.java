@@ -3,6 +3,7 @@ package org.voxelforge.autograd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.voxelforge.core.BinaryOp;
 import org.voxelforge.core.DType;
 import org.voxelforge.core.PadMode;
 import org.voxelforge.core.Shape;
@@ -165,6 +166,8 @@ public final class Variable implements AutoCloseable {
     /** {@code cond ? a : b}; differentiable in a and b. */
     public static Variable where(Variable cond, Variable a, Variable b) { return ElementwiseOps.where(cond, a, b); }
 
+    public static Variable where(Tensor cond, Variable a, Variable b) { return ElementwiseOps.where(constant(cond), a, b); }
+
     // ---- reductions (ReductionOps) ---------------------------------------------------------
 
     /** Sum over axes (all when none given), dropping them. */
@@ -213,14 +216,17 @@ public final class Variable implements AutoCloseable {
 
     public Variable gather(int axis, Tensor index) { return IndexOps.gather(this, axis, index); }
     public Variable indexSelect(int axis, Tensor index) { return IndexOps.indexSelect(this, axis, index); }
-    public Variable eq(Variable o) { return IndexOps.compare(this, o, "eq"); }
-    public Variable ne(Variable o) { return IndexOps.compare(this, o, "ne"); }
-    public Variable lt(Variable o) { return IndexOps.compare(this, o, "lt"); }
-    public Variable le(Variable o) { return IndexOps.compare(this, o, "le"); }
-    public Variable gt(Variable o) { return IndexOps.compare(this, o, "gt"); }
-    public Variable ge(Variable o) { return IndexOps.compare(this, o, "ge"); }
-    public Variable gt(double s) { return IndexOps.compareScalar(this, s, "gt"); }
-    public Variable lt(double s) { return IndexOps.compareScalar(this, s, "lt"); }
+    public Variable eq(Variable o) { return IndexOps.compare(this, o, BinaryOp.EQ); }
+    public Variable ne(Variable o) { return IndexOps.compare(this, o, BinaryOp.NE); }
+    public Variable lt(Variable o) { return IndexOps.compare(this, o, BinaryOp.LT); }
+    public Variable le(Variable o) { return IndexOps.compare(this, o, BinaryOp.LE); }
+    public Variable gt(Variable o) { return IndexOps.compare(this, o, BinaryOp.GT); }
+    public Variable ge(Variable o) { return IndexOps.compare(this, o, BinaryOp.GE); }
+    public Variable eq(double s) { return IndexOps.compareScalar(this, s, BinaryOp.EQ); }
+    public Variable gt(double s) { return IndexOps.compareScalar(this, s, BinaryOp.GT); }
+    public Variable ge(double s) { return IndexOps.compareScalar(this, s, BinaryOp.GE); }
+    public Variable lt(double s) { return IndexOps.compareScalar(this, s, BinaryOp.LT); }
+    public Variable le(double s) { return IndexOps.compareScalar(this, s, BinaryOp.LE); }
     public Variable argmax(int axis, boolean keepDim) { return IndexOps.argmax(this, axis, keepDim); }
     public Variable argmin(int axis, boolean keepDim) { return IndexOps.argmin(this, axis, keepDim); }
     public Variable oneHot(int numClasses, int axis, DType to) { return IndexOps.oneHot(this, numClasses, axis, to); }

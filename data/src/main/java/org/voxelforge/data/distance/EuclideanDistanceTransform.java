@@ -25,6 +25,7 @@ import org.voxelforge.core.Tensor;
  */
 public final class EuclideanDistanceTransform {
     private static final long LINE_GRAIN_ELEMENTS = 1 << 15; // work per task, in voxels
+    private static final int TILE = 16; // neighbouring lines one envelope task copies at once
 
     private EuclideanDistanceTransform() {}
 
@@ -152,28 +153,43 @@ public final class EuclideanDistanceTransform {
         });
     }
 
-    /** Later passes: lower envelope along {@code axis}, in place. */
+    /**
+     * Later passes: lower envelope along {@code axis}, in place. Lines are taken in tiles of
+     * up to {@code TILE} neighbours (consecutive inner positions), copied in and out row by row,
+     * so a strided axis is read in contiguous runs instead of one element per page.
+     */
     private static void envelopeOnLines(double[] sq, int[] dims, int axis, double w) {
         LineGeometry g = new LineGeometry(dims, axis);
         double w2 = w * w;
-        Parallel.forRange(g.lines, Math.max(1, LINE_GRAIN_ELEMENTS / Math.max(1, g.length)), (lo, hi) -> {
-            int n = g.length;
+        int n = g.length;
+        int tile = (int) Math.min(TILE, g.inner);
+        long tilesPerSlab = (g.inner + tile - 1) / tile;
+        long tiles = (g.lines / g.inner) * tilesPerSlab;
+        Parallel.forRange(tiles, Math.max(1, LINE_GRAIN_ELEMENTS / ((long) n * tile)), (lo, hi) -> {
+            double[] block = new double[n * tile];
             double[] f = new double[n];
             double[] d = new double[n];
             LowerEnvelope env = new LowerEnvelope(n);
-            for (long line = lo; line < hi; line++) {
-                long base = g.base(line);
-                long stride = g.stride;
-                boolean anyFinite = false, anyNonZero = false;
-                for (int q = 0; q < n; q++) {
-                    double v = sq[(int) (base + q * stride)];
-                    f[q] = v;
-                    anyFinite |= v != Double.POSITIVE_INFINITY;
-                    anyNonZero |= v != 0;
+            for (long t = lo; t < hi; t++) {
+                long o = t / tilesPerSlab;
+                long i0 = (t - o * tilesPerSlab) * tile;
+                int width = (int) Math.min(tile, g.inner - i0);
+                int base = (int) (o * n * g.inner + i0);
+                int stride = (int) g.stride;
+                for (int q = 0; q < n; q++) System.arraycopy(sq, base + q * stride, block, q * tile, width);
+                for (int j = 0; j < width; j++) {
+                    boolean anyFinite = false, anyNonZero = false;
+                    for (int q = 0; q < n; q++) {
+                        double v = block[q * tile + j];
+                        f[q] = v;
+                        anyFinite |= v != Double.POSITIVE_INFINITY;
+                        anyNonZero |= v != 0;
+                    }
+                    if (!anyFinite || !anyNonZero) continue; // all-infinite or all-zero lines stay as they are
+                    env.transform(f, d, n, w2);
+                    for (int q = 0; q < n; q++) block[q * tile + j] = d[q];
                 }
-                if (!anyFinite || !anyNonZero) continue; // all-infinite or all-zero lines stay as they are
-                env.transform(f, d, n, w2);
-                for (int q = 0; q < n; q++) sq[(int) (base + q * stride)] = d[q];
+                for (int q = 0; q < n; q++) System.arraycopy(block, q * tile, sq, base + q * stride, width);
             }
         });
     }

@@ -149,7 +149,7 @@ public final class NiftiReader {
                 if (got < want * type.byteSize()) {
                     throw new EOFException(file + ": voxel data truncated: dim = " + Arrays.toString(h.dim()) + " of "
                             + type.label() + " needs " + n * type.byteSize() + " bytes from vox_offset " + h.voxOffset()
-                            + ", but the file ends after " + (done * type.byteSize() + got));
+                            + ", but only " + (done * type.byteSize() + got) + " follow it");
                 }
                 decoder.decode(src, want, dst, done);
                 done += want;
@@ -182,7 +182,7 @@ public final class NiftiReader {
             if (size - h.voxOffset() < bytes) {
                 throw new EOFException(file + ": voxel data truncated: dim = " + Arrays.toString(h.dim()) + " of "
                         + type.label() + " needs " + bytes + " bytes from vox_offset " + h.voxOffset()
-                        + ", but the file ends after " + (size - h.voxOffset()));
+                        + ", but only " + (size - h.voxOffset()) + " follow it");
             }
             Tensor t = newFortranTensor(h.shape(), type.tensorType(), h.voxelCount());
             try {

@@ -8,8 +8,8 @@ import org.voxelforge.core.DType;
 /**
  * Turns a chunk of raw voxel bytes (as on disk: any byte order) into tensor elements. The bytes
  * already have the tensor's layout for uint8/int32/int64/float32/float64 without scaling: then it
- * is one bulk copy that also swaps bytes when the file's order is not the machine's. Everything
- * else (widening, scaling) goes element by element.
+ * is one bulk copy that also swaps bytes when the file's order is not the machine's. Widening and
+ * scaling go through per-chunk scratch arrays. Not thread-safe: one decoder per read.
  */
 final class VoxelDecoder {
     private final NiftiDataType type;
@@ -37,17 +37,96 @@ final class VoxelDecoder {
     DType outputType() { return out; }
 
     /** Decodes {@code count} voxels from {@code src} (at byte 0) into {@code dst} starting at element {@code at}. */
-    void decode(MemorySegment src, long count, MemorySegment dst, long at) {
+    void decode(MemorySegment src, int count, MemorySegment dst, long at) {
         if (!scaled && type.storedAsIs()) {
             copyAsIs(src, count, dst, at);
-        } else if (!scaled && type == NiftiDataType.INT16) {
-            ValueLayout.OfShort in = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
-            long d = at * 4;
-            for (long i = 0; i < count; i++) dst.set(ValueLayout.JAVA_INT_UNALIGNED, d + 4 * i, src.get(in, 2 * i));
+        } else if (!scaled) {
+            widen(src, count, dst, at);
         } else {
-            decodeGeneric(src, count, dst, at);
+            scale(src, count, dst, at);
         }
     }
+
+    // Scratch arrays: bulk copies (which also swap bytes) in and out of plain Java arrays, with
+    // the arithmetic in simple array loops that the JIT vectorizes.
+    private short[] shorts = new short[0];
+    private int[] ints = new int[0];
+    private long[] longs = new long[0];
+    private double[] doubles = new double[0];
+    private float[] floats = new float[0];
+
+    /** int8, int16, uint16 to int32; uint32 to int64. */
+    private void widen(MemorySegment src, int n, MemorySegment dst, long at) {
+        switch (type) {
+            case INT8, INT16, UINT16 -> {
+                int[] out = ints(n);
+                if (type == NiftiDataType.INT8) {
+                    for (int i = 0; i < n; i++) out[i] = src.get(ValueLayout.JAVA_BYTE, i);
+                } else {
+                    short[] in = shorts(n);
+                    MemorySegment.copy(src, ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), 0, in, 0, n);
+                    if (type == NiftiDataType.INT16) for (int i = 0; i < n; i++) out[i] = in[i];
+                    else for (int i = 0; i < n; i++) out[i] = in[i] & 0xFFFF;
+                }
+                MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_INT_UNALIGNED, at * 4, n);
+            }
+            case UINT32 -> {
+                int[] in = ints(n);
+                long[] out = longs(n);
+                MemorySegment.copy(src, ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), 0, in, 0, n);
+                for (int i = 0; i < n; i++) out[i] = in[i] & 0xFFFFFFFFL;
+                MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_LONG_UNALIGNED, at * 8, n);
+            }
+            default -> throw new AssertionError(type + " is stored as is");
+        }
+    }
+
+    /** raw * slope + inter in double (skipping the identity steps as nibabel does, so -0.0 stays -0.0), stored as float32 or float64. */
+    private void scale(MemorySegment src, int n, MemorySegment dst, long at) {
+        double[] v = doubles(n);
+        switch (type) {
+            case UINT8 -> { for (int i = 0; i < n; i++) v[i] = src.get(ValueLayout.JAVA_BYTE, i) & 0xFF; }
+            case INT8 -> { for (int i = 0; i < n; i++) v[i] = src.get(ValueLayout.JAVA_BYTE, i); }
+            case INT16, UINT16 -> {
+                short[] in = shorts(n);
+                MemorySegment.copy(src, ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), 0, in, 0, n);
+                if (type == NiftiDataType.INT16) for (int i = 0; i < n; i++) v[i] = in[i];
+                else for (int i = 0; i < n; i++) v[i] = in[i] & 0xFFFF;
+            }
+            case INT32, UINT32 -> {
+                int[] in = ints(n);
+                MemorySegment.copy(src, ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), 0, in, 0, n);
+                if (type == NiftiDataType.INT32) for (int i = 0; i < n; i++) v[i] = in[i];
+                else for (int i = 0; i < n; i++) v[i] = in[i] & 0xFFFFFFFFL;
+            }
+            case INT64 -> {
+                long[] in = longs(n);
+                MemorySegment.copy(src, ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), 0, in, 0, n);
+                for (int i = 0; i < n; i++) v[i] = in[i];
+            }
+            case FLOAT32 -> {
+                float[] in = floats(n);
+                MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(order), 0, in, 0, n);
+                for (int i = 0; i < n; i++) v[i] = in[i];
+            }
+            case FLOAT64 -> MemorySegment.copy(src, ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order), 0, v, 0, n);
+        }
+        if (slope != 1) for (int i = 0; i < n; i++) v[i] *= slope;
+        if (inter != 0) for (int i = 0; i < n; i++) v[i] += inter;
+        if (out == DType.FLOAT64) {
+            MemorySegment.copy(v, 0, dst, ValueLayout.JAVA_DOUBLE_UNALIGNED, at * 8, n);
+        } else {
+            float[] f = floats(n);
+            for (int i = 0; i < n; i++) f[i] = (float) v[i];
+            MemorySegment.copy(f, 0, dst, ValueLayout.JAVA_FLOAT_UNALIGNED, at * 4, n);
+        }
+    }
+
+    private short[] shorts(int n) { return shorts.length >= n ? shorts : (shorts = new short[n]); }
+    private int[] ints(int n) { return ints.length >= n ? ints : (ints = new int[n]); }
+    private long[] longs(int n) { return longs.length >= n ? longs : (longs = new long[n]); }
+    private double[] doubles(int n) { return doubles.length >= n ? doubles : (doubles = new double[n]); }
+    private float[] floats(int n) { return floats.length >= n ? floats : (floats = new float[n]); }
 
     private void copyAsIs(MemorySegment src, long count, MemorySegment dst, long at) {
         int size = type.byteSize();
@@ -75,43 +154,5 @@ final class VoxelDecoder {
             case 4 -> ValueLayout.JAVA_INT_UNALIGNED;
             default -> ValueLayout.JAVA_LONG_UNALIGNED;
         };
-    }
-
-    private void decodeGeneric(MemorySegment src, long count, MemorySegment dst, long at) {
-        ValueLayout.OfShort i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
-        ValueLayout.OfInt i32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(order);
-        ValueLayout.OfLong i64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order);
-        ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(order);
-        ValueLayout.OfDouble f64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order);
-        for (long i = 0; i < count; i++) {
-            long bits; // integer sources stay exact through here; floats travel as double bits
-            double v;
-            switch (type) {
-                case UINT8 -> { bits = src.get(ValueLayout.JAVA_BYTE, i) & 0xFF; v = bits; }
-                case INT8 -> { bits = src.get(ValueLayout.JAVA_BYTE, i); v = bits; }
-                case INT16 -> { bits = src.get(i16, 2 * i); v = bits; }
-                case UINT16 -> { bits = src.get(i16, 2 * i) & 0xFFFF; v = bits; }
-                case INT32 -> { bits = src.get(i32, 4 * i); v = bits; }
-                case UINT32 -> { bits = src.get(i32, 4 * i) & 0xFFFFFFFFL; v = bits; }
-                case INT64 -> { bits = src.get(i64, 8 * i); v = bits; }
-                case FLOAT32 -> { v = src.get(f32, 4 * i); bits = 0; }
-                case FLOAT64 -> { v = src.get(f64, 8 * i); bits = 0; }
-                default -> throw new AssertionError(type);
-            }
-            long o = at + i;
-            if (scaled) {
-                double s = v; // skip the identity steps as nibabel does, so -0.0 stays -0.0 there too
-                if (slope != 1) s *= slope;
-                if (inter != 0) s += inter;
-                if (out == DType.FLOAT64) dst.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, 8 * o, s);
-                else dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * o, (float) s);
-            } else {
-                switch (out) {
-                    case INT32 -> dst.set(ValueLayout.JAVA_INT_UNALIGNED, 4 * o, (int) bits);
-                    case INT64 -> dst.set(ValueLayout.JAVA_LONG_UNALIGNED, 8 * o, bits);
-                    default -> out.set(dst, o, v); // not reached for the types we read; kept obviously right
-                }
-            }
-        }
     }
 }

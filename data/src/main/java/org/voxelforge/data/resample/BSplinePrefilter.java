@@ -21,6 +21,7 @@ public final class BSplinePrefilter {
     public static final double POLE = Math.sqrt(3.0) - 2.0;
     private static final int HORIZON = (int) Math.ceil(Math.log(1e-22) / Math.log(-POLE));
     private static final int BLOCK = 512; // inner-dimension columns one task filters together
+    private static final int LINE_GROUP = 16; // contiguous lines filtered side by side
 
     private BSplinePrefilter() {}
 
@@ -40,6 +41,10 @@ public final class BSplinePrefilter {
         for (int a = axis + 1; a < dims.length; a++) innerL *= dims[a];
         for (int a = 0; a < axis; a++) outerL *= dims[a];
         int inner = (int) innerL;
+        if (inner == 1) {
+            filterContiguousLines(data, (int) outerL, n);
+            return;
+        }
         long blocksPerSlab = (innerL + BLOCK - 1) / BLOCK;
         long tasks = outerL * blocksPerSlab;
         long grain = Math.max(1, (1L << 15) / ((long) n * Math.min(inner, BLOCK)));
@@ -50,6 +55,31 @@ public final class BSplinePrefilter {
                 int i0 = (int) (t - o * blocksPerSlab) * BLOCK;
                 int i1 = Math.min(inner, i0 + BLOCK);
                 filterColumns(data, (int) (o * n * inner), n, inner, i0, i1, c0);
+            }
+        });
+    }
+
+    /**
+     * Along the contiguous axis each line is a serial recursion; transposing groups of
+     * {@code LINE_GROUP} lines into a small (n, group) tile lets the same column code filter
+     * them side by side.
+     */
+    private static void filterContiguousLines(double[] data, int lines, int n) {
+        long groups = (lines + LINE_GROUP - 1) / LINE_GROUP;
+        Parallel.forRange(groups, Math.max(1, (1L << 15) / ((long) n * LINE_GROUP)), (lo, hi) -> {
+            double[] tile = new double[n * LINE_GROUP];
+            double[] c0 = new double[LINE_GROUP];
+            for (long gi = lo; gi < hi; gi++) {
+                int first = (int) gi * LINE_GROUP, count = Math.min(LINE_GROUP, lines - first);
+                for (int j = 0; j < count; j++) {
+                    int src = (first + j) * n;
+                    for (int r = 0; r < n; r++) tile[r * LINE_GROUP + j] = data[src + r];
+                }
+                filterColumns(tile, 0, n, LINE_GROUP, 0, count, c0);
+                for (int j = 0; j < count; j++) {
+                    int dst = (first + j) * n;
+                    for (int r = 0; r < n; r++) data[dst + r] = tile[r * LINE_GROUP + j];
+                }
             }
         });
     }

@@ -107,26 +107,58 @@ public final class Zoom {
         int[] index = s.index();
         double[] weight = s.weight();
         long rows = outerL * nOut;
+        if (inner == 1) {
+            resampleLines(in, out, (int) outerL, nIn, s);
+            return out;
+        }
         Parallel.forRange(rows, Math.max(1, GRAIN_ELEMENTS / Math.max(1, (long) inner * taps)), (lo, hi) -> {
-            for (long r = lo; r < hi; r++) {
-                int o = (int) (r / nOut), k = (int) (r - (long) o * nOut);
+            int o = (int) (lo / nOut), k = (int) (lo - (long) o * nOut);
+            for (long r = lo; r < hi; r++, k++) {
+                if (k == nOut) { k = 0; o++; }
                 int dst = (int) r * inner;
                 int srcSlab = o * nIn * inner;
-                if (inner == 1) {
-                    double t = 0;
-                    for (int j = 0; j < taps; j++) t += weight[k * taps + j] * in[srcSlab + index[k * taps + j]];
-                    out[dst] = t;
-                    continue;
-                }
+                int tap0 = k * taps;
                 for (int j = 0; j < taps; j++) {
-                    double w = weight[k * taps + j];
-                    int src = srcSlab + index[k * taps + j] * inner;
+                    double w = weight[tap0 + j];
+                    int src = srcSlab + index[tap0 + j] * inner;
                     if (j == 0) for (int i = 0; i < inner; i++) out[dst + i] = w * in[src + i];
                     else for (int i = 0; i < inner; i++) out[dst + i] += w * in[src + i];
                 }
             }
         });
         return out;
+    }
+
+    /** The pass along the contiguous axis: each output line gathers from one input line. */
+    private static void resampleLines(double[] in, double[] out, int lines, int nIn, AxisSampling s) {
+        int nOut = s.outLength(), taps = s.taps();
+        int[] index = s.index();
+        double[] weight = s.weight();
+        Parallel.forRange(lines, Math.max(1, GRAIN_ELEMENTS / ((long) nOut * taps)), (lo, hi) -> {
+            for (int line = (int) lo; line < hi; line++) {
+                int src = line * nIn, dst = line * nOut;
+                switch (taps) {
+                    case 4 -> {
+                        for (int k = 0, t = 0; k < nOut; k++, t += 4) {
+                            out[dst + k] = weight[t] * in[src + index[t]] + weight[t + 1] * in[src + index[t + 1]]
+                                    + weight[t + 2] * in[src + index[t + 2]] + weight[t + 3] * in[src + index[t + 3]];
+                        }
+                    }
+                    case 2 -> {
+                        for (int k = 0, t = 0; k < nOut; k++, t += 2) {
+                            out[dst + k] = weight[t] * in[src + index[t]] + weight[t + 1] * in[src + index[t + 1]];
+                        }
+                    }
+                    default -> {
+                        for (int k = 0; k < nOut; k++) {
+                            double v = 0;
+                            for (int j = 0; j < taps; j++) v += weight[k * taps + j] * in[src + index[k * taps + j]];
+                            out[dst + k] = v;
+                        }
+                    }
+                }
+            }
+        });
     }
 
     static void check(int length, int[] dims, int[] outDims, int order) {

@@ -12,10 +12,11 @@ import org.voxelforge.core.Tensor;
  * 3D convolution on the CPU (see {@link org.voxelforge.core.Backend#conv3d}): forward, and the
  * backward passes for data and weight.
  *
- * <p>float32 runs as GEMMs on {@link Sgemm}: per sample and group, {@code y = W * col(x)} where
- * {@link Vol2Col} builds the column matrix one cache-sized tile of output voxels at a time
- * (a 1x1x1 kernel with stride 1 needs no columns: x is already that matrix). Backward data is
- * {@code col2vol(W^T * gradY)}, backward weight accumulates {@code gradY * col(x)^T} over the batch.
+ * <p>float32 runs as GEMMs on {@link Sgemm}'s kernels: per sample and group, {@code y = W * col(x)}
+ * with the column matrix built one cache-sized tile of output voxels at a time
+ * ({@link Conv3dPackedForward}); a 1x1x1 kernel with stride 1 needs no columns (x is already that
+ * matrix) and is one plain sgemm. Backward data is {@link Col2Vol}{@code (W^T * gradY)}; backward
+ * weight accumulates {@code gradY * col(x)^T} over the batch ({@link Conv3dPackedWeightGrad}).
  * float64 runs the direct loops of {@link Conv3dDirect} (the gradcheck path); bfloat16/float16
  * go through float32. Every output element is summed in a fixed order, whatever the thread count.
  */
@@ -120,23 +121,7 @@ final class CpuConv3d {
             }
             return;
         }
-        int cols = tileColumns(k, outPlane);
-        long tiles = (outPlane + cols - 1) / cols;
-        long items = (long) g.n() * g.groups() * tiles;
-        Parallel.forRange(items, 1, (lo, hi) -> {
-            float[] col = buffer((long) k * cols);
-            for (long it = lo; it < hi; it++) {
-                long tile = it % tiles, ng = it / tiles;
-                int n = (int) (ng / g.groups()), gi = (int) (ng % g.groups());
-                long p0 = tile * cols;
-                int len = (int) Math.min(cols, outPlane - p0);
-                Vol2Col.vol2col(g, xs, xo + ((long) n * g.cin() + (long) gi * cg) * plane, p0, len, 0, k, col);
-                // each item writes its own columns of y, on one thread: the pool splits items
-                Sgemm.sgemm(false, false, og, len, k, 1f, ws, wo + (long) gi * og * k, k,
-                        MemorySegment.ofArray(col), 0, len,
-                        b0, ys, ((long) n * g.cout() + (long) gi * og) * outPlane + p0, outPlane, 1);
-            }
-        });
+        Conv3dPackedForward.run(g, xs, xo, ws, wo, ys, b0, TILE_FLOATS);
     }
 
     private static void backwardDataFloat(ConvGeometry g, Tensor gy, Tensor w, Tensor gx) {
@@ -157,7 +142,7 @@ final class CpuConv3d {
         // tiles of one sample overlap in gx, so they run one after another; within a tile the GEMM
         // splits output blocks and col2vol splits input channels (disjoint planes of gx)
         int cols = tileColumns(k, outPlane);
-        float[] col = buffer((long) k * cols);
+        float[] col = buffer(COLS, (long) k * cols);
         MemorySegment colSeg = MemorySegment.ofArray(col);
         for (int n = 0; n < g.n(); n++) {
             for (int gi = 0; gi < g.groups(); gi++) {
@@ -169,7 +154,7 @@ final class CpuConv3d {
                     Sgemm.sgemm(true, false, k, len, og, 1f, ws, wo + (long) gi * og * k, k,
                             gys, gyBase + p0, outPlane, 0f, colSeg, 0, len, Parallel.threads());
                     Parallel.forRange(cg, 1, (c0, c1) ->
-                            Vol2Col.col2vol(g, col, pStart, len, (int) c0 * kvol, (int) c1 * kvol, gxs, gxBase));
+                            Col2Vol.col2vol(g, col, pStart, len, (int) c0 * kvol, (int) c1 * kvol, gxs, gxBase));
                 }
             }
         }
@@ -191,24 +176,7 @@ final class CpuConv3d {
             }
             return;
         }
-        // gradW accumulates over samples and tiles in a fixed order; threads split each GEMM's output
-        int cols = tileColumns(k, outPlane);
-        float[] col = buffer((long) k * cols);
-        MemorySegment colSeg = MemorySegment.ofArray(col);
-        for (int n = 0; n < g.n(); n++) {
-            for (int gi = 0; gi < g.groups(); gi++) {
-                long gyBase = gyo + ((long) n * g.cout() + (long) gi * og) * outPlane;
-                long xBase = xo + ((long) n * g.cin() + (long) gi * cg) * plane;
-                for (long p0 = 0; p0 < outPlane; p0 += cols) {
-                    int len = (int) Math.min(cols, outPlane - p0);
-                    final long pStart = p0;
-                    Parallel.forRange(cg, 1, (c0, c1) ->
-                            Vol2Col.vol2col(g, xs, xBase, pStart, len, (int) c0 * kvol, (int) c1 * kvol, col));
-                    Sgemm.sgemm(false, true, og, k, len, 1f, gys, gyBase + p0, outPlane, colSeg, 0, len,
-                            1f, gws, (long) gi * og * k, k, Parallel.threads());
-                }
-            }
-        }
+        Conv3dPackedWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
@@ -218,11 +186,11 @@ final class CpuConv3d {
         return (int) Math.min(outPlane, Math.max(256, TILE_FLOATS / k));
     }
 
-    private static float[] buffer(long size) {
+    private static float[] buffer(ThreadLocal<float[][]> slot, long size) {
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("conv3d: column tile of " + size + " floats is too large for one array");
         }
-        float[][] holder = COLS.get();
+        float[][] holder = slot.get();
         if (holder[0].length < size) holder[0] = new float[(int) size];
         return holder[0];
     }

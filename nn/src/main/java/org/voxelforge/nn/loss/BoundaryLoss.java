@@ -1,0 +1,25 @@
+package org.voxelforge.nn.loss;
+
+import org.voxelforge.autograd.Variable;
+import org.voxelforge.core.Tensor;
+
+/**
+ * Boundary loss (Kervadec et al. 2019): the mean over annotated voxels and foreground classes of
+ * softmax probability times the class's signed distance map. It is minimal when each class's
+ * probability mass sits inside its region, where the distance is negative. Labels are not read.
+ */
+public final class BoundaryLoss implements DistanceLoss {
+    @Override public String name() { return "boundary"; }
+
+    @Override public Variable compute(Variable logits, LossTarget target, Tensor maskOrNull) {
+        LossInputs.checkLogits("BoundaryLoss", logits);
+        LossInputs.requireForeground("BoundaryLoss", logits, false);
+        Tensor mask = LossInputs.voxelMask("BoundaryLoss", logits, maskOrNull);
+        Variable x = LossInputs.maskLogits(logits, mask);
+        Tensor d = LossInputs.foreground(LossInputs.distanceMaps("BoundaryLoss", logits, target), false);
+        Variable p = LossInputs.foreground(x.softmax(1), false);
+        double n = LossInputs.annotatedVoxels(logits, mask) * (logits.dim(1) - 1);
+        if (n == 0) return LossInputs.zero(x);
+        return LossInputs.times(p.mul(Variable.constant(d)), mask).sum().div(n);
+    }
+}

@@ -1,0 +1,45 @@
+package org.voxelforge.nn.loss;
+
+import org.voxelforge.autograd.Variable;
+import org.voxelforge.core.Tensor;
+
+/**
+ * alpha * region + (1 - alpha) * boundary, alpha from an {@link AlphaSchedule} at the epoch set
+ * by {@link #setEpoch} (MIST's "bl", "hdl", "gsl" and "cldice" losses, with "dice_ce" as region).
+ */
+public final class CompositeLoss implements Loss {
+    private final String name;
+    private final Loss region;
+    private final Loss boundary;
+    private final AlphaSchedule schedule;
+    private int epoch;
+
+    public CompositeLoss(String name, Loss region, Loss boundary, AlphaSchedule schedule) {
+        this.name = name;
+        this.region = region;
+        this.boundary = boundary;
+        this.schedule = schedule;
+    }
+
+    public void setEpoch(int epoch) { this.epoch = epoch; }
+
+    public double alpha() { return schedule.alpha(epoch); }
+
+    public Loss region() { return region; }
+
+    public Loss boundary() { return boundary; }
+
+    @Override public String name() { return name; }
+
+    @Override public boolean needsDistanceMaps() { return region.needsDistanceMaps() || boundary.needsDistanceMaps(); }
+
+    @Override public Variable compute(Variable logits, Tensor target, Tensor maskOrNull) {
+        return compute(logits, LossTarget.of(target), maskOrNull);
+    }
+
+    @Override public Variable compute(Variable logits, LossTarget target, Tensor maskOrNull) {
+        double a = alpha();
+        return region.compute(logits, target, maskOrNull).mul(a)
+                .add(boundary.compute(logits, target, maskOrNull).mul(1.0 - a));
+    }
+}
