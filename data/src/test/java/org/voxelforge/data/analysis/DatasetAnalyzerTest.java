@@ -100,6 +100,14 @@ class DatasetAnalyzerTest {
             assertEquals(r.folds().get(f[0]), Integer.parseInt(f[1]), line);
         }
 
+        // a 20 kB budget per case (2 channels of float32) forces the spacing up by 25% steps
+        AnalysisConfig small = DatasetAnalyzer.analyze(mr, dir.resolve("small"), options().withMaxCaseBytes(20_000), s -> {}).config();
+        double growth = small.targetSpacing()[0] / c.targetSpacing()[0];
+        assertTrue(growth > 1.2, "" + growth);
+        double steps = Math.log(growth) / Math.log(1.25);
+        assertEquals(Math.rint(steps), steps, 1e-9, "a whole number of 25% steps: " + growth);
+        assertArrayEquals(c.targetSpacing(), java.util.stream.DoubleStream.of(small.targetSpacing()).map(x -> x / growth).toArray(), 1e-9);
+
         AnalysisConfig capped = DatasetAnalyzer.analyze(mr, dir.resolve("capped"), options().withMaxPatchSize(8), s -> {}).config();
         assertArrayEquals(new int[] {8, 8, 8}, capped.patchSize());
     }

@@ -151,6 +151,21 @@ class PreprocessPipelineTest {
     }
 
     @Test
+    void inferenceCasesWithoutAMaskGoThroughTheSameSteps() throws Exception {
+        var c = ds.trainCases().get(3);
+        List<Path> images = new ArrayList<>(c.images().values());
+        CasePreprocessor.Result withMask = CasePreprocessor.forward(c.id(), images, c.mask(), config, quiet(), Map.of());
+        CasePreprocessor.Result without = CasePreprocessor.forward(c.id(), images, null, config, quiet(), Map.of());
+        assertNull(without.labels());
+        // the Otsu box already holds the labels here (they lie inside the body), so both crop alike
+        assertArrayEquals(withMask.geometry().crop().start(), without.geometry().crop().start());
+        assertArrayEquals(withMask.image(), without.image());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> CasePreprocessor.forward("x", images.subList(0, 1), null, config, quiet(), Map.of()));
+        assertTrue(e.getMessage().contains("1 images for modalities [t1, t2]"), e.getMessage());
+    }
+
+    @Test
     void aFailingCaseIsNamedAndTheOthersGoOn() throws Exception {
         List<Preprocessor.Job> jobs = new ArrayList<>(Preprocessor.readTrainPaths(results.resolve("train_paths.csv"), config));
         jobs.add(1, new Preprocessor.Job("broken", List.of(dir.resolve("missing_t1.nii.gz"), dir.resolve("missing_t2.nii.gz")),
