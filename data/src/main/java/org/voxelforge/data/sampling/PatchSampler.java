@@ -88,17 +88,15 @@ public final class PatchSampler {
         if (classCumulative == null && foregroundProbability == 0) return -1;
         ClassLocations loc = locations.computeIfAbsent(cs.id() + (annotation == null ? "" : "#" + System.identityHashCode(annotation)),
                 k -> ClassLocations.of(cs.label(), annotation));
-        int[] candidates;
         if (classCumulative != null) {
             double u = rng.nextDouble();
             int cls = 0;
             while (cls < classCumulative.length - 1 && u >= classCumulative[cls]) cls++;
-            candidates = loc.of(cls);
-        } else {
-            if (rng.nextDouble() >= foregroundProbability) return -1;
-            candidates = loc.foreground();
+            return loc.randomVoxel(cls, rng);
         }
-        return candidates.length == 0 ? -1 : candidates[rng.nextInt(candidates.length)];
+        if (rng.nextDouble() >= foregroundProbability) return -1;
+        int[] fg = loc.foreground();
+        return fg.length == 0 ? -1 : fg[rng.nextInt(fg.length)];
     }
 
     /** Copies the box at {@code start} of size patchSize; voxels outside the case are 0. */

@@ -117,6 +117,31 @@ class PatchSamplerTest {
     }
 
     @Test
+    void rareBackgroundAndAnnotatedVoxelsAreDrawnExactly() {
+        int[] d = {20, 20, 20};
+        int[] bg = {17, 4321, 7999};
+        CaseVolume cs = gradientCase("rare", d, i -> i == bg[0] || i == bg[1] || i == bg[2] ? 0 : 1);
+        byte[] mask = new byte[8000];
+        java.util.Arrays.fill(mask, (byte) 1);
+        mask[bg[1]] = 0; // an unannotated background voxel is never a centre
+        PatchSampler s = new PatchSampler(new int[] {1, 1, 1}, 0.0, new double[] {1.0});
+        RandomGenerator rng = new RandomGenerator(6);
+        int[] seen = new int[3];
+        for (int t = 0; t < 300; t++) {
+            Patch p = s.sample(cs, mask, rng);
+            int src = (int) p.image[0] - 1;
+            assertEquals(0, p.label[0]);
+            seen[src == bg[0] ? 0 : src == bg[1] ? 1 : 2]++;
+        }
+        assertEquals(0, seen[1]);
+        assertTrue(seen[0] > 100 && seen[2] > 100, java.util.Arrays.toString(seen));
+        // foreground oversampling at p = 1 with a 1-voxel patch always lands on foreground
+        PatchSampler fg = new PatchSampler(new int[] {1, 1, 1}, 1.0, null);
+        CaseVolume sparse = gradientCase("sparse", d, i -> i % 997 == 0 ? 2 : 0);
+        for (int t = 0; t < 100; t++) assertEquals(2, fg.sample(sparse, rng).label[0]);
+    }
+
+    @Test
     void badInputNamesTheShapes() {
         var e = assertThrows(IllegalArgumentException.class, () -> new PatchSampler(new int[] {4, 4}, 0.6, null));
         assertTrue(e.getMessage().contains("[4, 4]"));
