@@ -28,28 +28,57 @@ final class VolumeOps {
     }
 
     static void blurAxis(float[] data, int off, int[] dims, int axis, double[] k, boolean reflect) {
-        int n = dims[axis], r = k.length / 2;
-        int stride = axis == 2 ? 1 : axis == 1 ? dims[2] : dims[1] * dims[2];
-        int outer = axis == 0 ? 1 : dims[0] * (axis == 2 ? dims[1] : 1);
-        int inner = axis == 0 ? dims[1] * dims[2] : axis == 1 ? dims[2] : 1;
-        int outerStride = n * stride;
+        if (axis == 2) blurContiguousLines(data, off, dims[0] * dims[1], dims[2], k, reflect);
+        else blurAcrossRows(data, off, axis == 0 ? 1 : dims[0], dims[axis], axis == 0 ? dims[1] * dims[2] : dims[2], k, reflect);
+    }
+
+    /** Blur along the last axis: {@code lines} contiguous lines of length {@code n}. */
+    private static void blurContiguousLines(float[] data, int off, int lines, int n, double[] k, boolean reflect) {
+        int r = k.length / 2;
         double[] line = new double[n];
-        for (int o = 0; o < outer; o++) {
-            for (int in = 0; in < inner; in++) {
-                int base = off + o * outerStride + in;
-                for (int i = 0; i < n; i++) line[i] = data[base + i * stride];
-                for (int i = 0; i < n; i++) {
-                    double acc = 0;
-                    for (int t = -r; t <= r; t++) {
-                        int j = i + t;
-                        if (j < 0 || j >= n) {
-                            if (!reflect) continue;
-                            j = reflectIndex(j, n);
-                        }
-                        acc += k[t + r] * line[j];
+        for (int l = 0; l < lines; l++) {
+            int base = off + l * n;
+            for (int i = 0; i < n; i++) line[i] = data[base + i];
+            for (int i = 0; i < n; i++) {
+                double acc = 0;
+                for (int t = -r; t <= r; t++) {
+                    int j = i + t;
+                    if (j < 0 || j >= n) {
+                        if (!reflect) continue;
+                        j = reflectIndex(j, n);
                     }
-                    data[base + i * stride] = (float) acc;
+                    acc += k[t + r] * line[j];
                 }
+                data[base + i] = (float) acc;
+            }
+        }
+    }
+
+    /**
+     * Blur along a middle axis of a volume seen as {@code [outer, n, row]}: each output row is a
+     * weighted sum of whole input rows, so the inner loop runs over contiguous memory.
+     */
+    private static void blurAcrossRows(float[] data, int off, int outer, int n, int row, double[] k, boolean reflect) {
+        int r = k.length / 2;
+        float[] slab = new float[n * row];
+        double[] acc = new double[row];
+        for (int o = 0; o < outer; o++) {
+            int base = off + o * n * row;
+            System.arraycopy(data, base, slab, 0, n * row);
+            for (int i = 0; i < n; i++) {
+                java.util.Arrays.fill(acc, 0);
+                for (int t = -r; t <= r; t++) {
+                    int j = i + t;
+                    if (j < 0 || j >= n) {
+                        if (!reflect) continue;
+                        j = reflectIndex(j, n);
+                    }
+                    double w = k[t + r];
+                    int src = j * row;
+                    for (int v = 0; v < row; v++) acc[v] += w * slab[src + v];
+                }
+                int dst = base + i * row;
+                for (int v = 0; v < row; v++) data[dst + v] = (float) acc[v];
             }
         }
     }
