@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code voxelforge} command. Each subcommand is one class in this package. */
 @Command(name = "voxelforge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "3D medical image segmentation engine and framework, in Java.",
-        subcommands = {DemoCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, InfoCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
