@@ -2,8 +2,6 @@ package org.voxelforge.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,25 +12,9 @@ import org.voxelforge.core.io.Json;
 class SynthCommandTest {
     @TempDir Path tmp;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int code = Main.run(args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test void writesASmallDatasetWithItsDescription() throws Exception {
         Path out = tmp.resolve("synth");
-        Run r = run("synth", "--output", out.toString(), "--cases", "2", "--size", "24,24,20", "--seed", "5");
+        CliRun r = CliRun.run("synth", "--output", out.toString(), "--cases", "2", "--size", "24,24,20", "--seed", "5");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("wrote 2 training cases"), r.out());
         Map<String, Object> d = Json.parseObject(Files.readString(out.resolve("dataset.json")), "dataset.json");
@@ -46,20 +28,20 @@ class SynthCommandTest {
 
     @Test void refusesANonEmptyFolderNamingItAndTheFlag() throws Exception {
         Files.writeString(tmp.resolve("keep.txt"), "x");
-        Run r = run("synth", "--output", tmp.toString(), "--cases", "1", "--size", "16,16,16");
+        CliRun r = CliRun.run("synth", "--output", tmp.toString(), "--cases", "1", "--size", "16,16,16");
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains(tmp.toString()) && r.err().contains("--overwrite") && r.err().contains("not empty"), r.err());
         assertFalse(Files.exists(tmp.resolve("dataset.json")));
     }
 
     @Test void badFlagsNameTheFlagAndTheAcceptedValues() {
-        Run size = run("synth", "--output", tmp.resolve("a").toString(), "--size", "64,64");
+        CliRun size = CliRun.run("synth", "--output", tmp.resolve("a").toString(), "--size", "64,64");
         assertNotEquals(0, size.code());
         assertTrue(size.err().contains("--size") && size.err().contains("64,64,48"), size.err());
-        Run cases = run("synth", "--output", tmp.resolve("b").toString(), "--cases", "0");
+        CliRun cases = CliRun.run("synth", "--output", tmp.resolve("b").toString(), "--cases", "0");
         assertNotEquals(0, cases.code());
         assertTrue(cases.err().contains("--cases must be in 1.."), cases.err());
-        Run test = run("synth", "--output", tmp.resolve("c").toString(), "--test-cases", "-1");
+        CliRun test = CliRun.run("synth", "--output", tmp.resolve("c").toString(), "--test-cases", "-1");
         assertTrue(test.code() != 0 && test.err().contains("--test-cases"), test.err());
     }
 }
