@@ -6,8 +6,10 @@ import picocli.CommandLine.Command;
 /** The {@code voxelforge} command. Each subcommand is one class in this package. */
 @Command(name = "voxelforge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "3D medical image segmentation engine and framework, in Java.",
-        subcommands = {SynthCommand.class, AnalyzeCommand.class, PreprocessCommand.class, EvaluateCommand.class,
-                PostprocessCommand.class, DemoCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SynthCommand.class, ConvertMsdCommand.class, ConvertCsvCommand.class, AnalyzeCommand.class,
+                PreprocessCommand.class, EvaluateCommand.class, PostprocessCommand.class, EnsembleCommand.class,
+                AverageWeightsCommand.class, InspectCommand.class, DemoCommand.class, InfoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
