@@ -56,10 +56,18 @@ final class EnsembleCommand implements Callable<Integer> {
         for (Map<String, Path> f : folders) cases.addAll(f.keySet());
         if (cases.isEmpty()) throw new IllegalArgumentException("--inputs: no NIfTI files in " + inputs);
         for (String id : cases) {
+            int[] shape = null;
             for (int j = 0; j < folders.size(); j++) {
-                if (!folders.get(j).containsKey(id)) {
+                Path f = folders.get(j).get(id);
+                if (f == null) {
                     throw new IllegalArgumentException("--inputs: case '" + id + "' is missing in " + inputs.get(j)
                             + "; every folder must hold the same cases");
+                }
+                int[] s = NiftiReader.readHeader(f).shape();
+                if (shape == null) shape = s;
+                else if (!Arrays.equals(shape, s)) {
+                    throw new IllegalArgumentException("case '" + id + "': " + f + " has shape " + Arrays.toString(s) + " but "
+                            + folders.get(0).get(id) + " has " + Arrays.toString(shape) + "; expected label maps on one grid");
                 }
             }
         }

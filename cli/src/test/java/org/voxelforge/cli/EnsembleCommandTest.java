@@ -67,6 +67,12 @@ class EnsembleCommandTest {
         assertTrue(r.err().contains("case2") && r.err().contains(b.toString()), r.err());
         assertFalse(Files.exists(out.resolve("case1.nii.gz")), "nothing written when a case is missing");
 
+        TestVolumes.writeLabels(b.resolve("case2.nii.gz"), new int[] {0, 1, 2, 3}, 2, 2, 1);
+        CliRun grid = CliRun.run("ensemble", "--inputs", a + "," + b, "--output", out.toString());
+        assertEquals(2, grid.code());
+        assertTrue(grid.err().contains("case2") && grid.err().contains("[2, 2, 1]") && grid.err().contains("[2, 2, 2]"), grid.err());
+        assertFalse(Files.exists(out.resolve("case1.nii.gz")), "nothing written when one case's grids differ");
+
         CliRun method = CliRun.run("ensemble", "--inputs", a + "," + b, "--output", out.toString(), "--method", "mean");
         assertEquals(2, method.code());
         assertTrue(method.err().contains("--method") && method.err().contains("staple"), method.err());
