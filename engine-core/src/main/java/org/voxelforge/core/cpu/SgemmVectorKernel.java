@@ -16,6 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * pass through the scratch tile and the scalar store. Both apply the same
  * {@code fma(acc, alpha, beta * c)} arithmetic, so the path taken does not change any bit.
  *
+ * <p>Used on machines with narrower vectors (16 registers on AVX2); see {@link SgemmKernels}.
+ *
  * <p>This class is loaded reflectively by {@link SgemmKernels}: if {@code jdk.incubator.vector}
  * is absent, loading it fails with a LinkageError and the scalar kernel is used.
  * (The body is written out unrolled on purpose: C2 keeps named locals in registers, not arrays
