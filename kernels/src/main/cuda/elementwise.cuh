@@ -15,7 +15,8 @@ __device__ __forceinline__ float vf_unary(int op, float x) {
         case 7: return tanhf(x);                             // TANH
         case 8: return (float)((x > 0.f) - (x < 0.f));       // SIGN
         case 9: return 1.f / x;                              // RECIPROCAL
-        default: return x * x;                               // SQUARE
+        case 10: return x * x;                               // SQUARE
+        default: return erff(x);                             // ERF
     }
 }
 

@@ -18,6 +18,7 @@ import org.voxelforge.core.Tensor;
  *   clamp      g where lo <= x <= hi, else 0
  *   relu       g where x > 0          leakyRelu: g, or slope g where x <= 0
  *   sigmoid    g y (1 - y)            tanh: g (1 - y^2)
+ *   erf        g 2/sqrt(pi) exp(-x^2)
  *   where(c,a,b)  ga = c ? g : 0      gb = c ? 0 : g
  * </pre>
  */
@@ -175,6 +176,12 @@ final class ElementwiseOps {
         return Op.apply("tanh", List.of(x),
                 ctx -> { Tensor y = x.value().tanh(); ctx.save(y); return y; },
                 (ctx, g) -> new Tensor[] {g.mul(ctx.saved(0).square().neg().add(1.0))});
+    }
+
+    static Variable erf(Variable x) {
+        return Op.apply("erf", List.of(x),
+                ctx -> { ctx.save(x.value()); return x.value().erf(); },
+                (ctx, g) -> new Tensor[] {g.mul(ctx.saved(0).square().neg().exp().mul(2.0 / Math.sqrt(Math.PI)))});
     }
 
     static Variable where(Variable cond, Variable a, Variable b) {

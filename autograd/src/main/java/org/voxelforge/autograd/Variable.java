@@ -162,6 +162,7 @@ public final class Variable implements AutoCloseable {
     public Variable leakyRelu(double slope) { return ElementwiseOps.leakyRelu(this, slope); }
     public Variable sigmoid() { return ElementwiseOps.sigmoid(this); }
     public Variable tanh() { return ElementwiseOps.tanh(this); }
+    public Variable erf() { return ElementwiseOps.erf(this); }
 
     /** {@code cond ? a : b}; differentiable in a and b. */
     public static Variable where(Variable cond, Variable a, Variable b) { return ElementwiseOps.where(cond, a, b); }

@@ -82,6 +82,7 @@ class ElementwiseGradTest {
     @Test void leakyRelu() { unary("leakyRelu", v -> v.leakyRelu(0.1), false); }
     @Test void sigmoid() { unary("sigmoid", Variable::sigmoid, false); }
     @Test void tanh() { unary("tanh", Variable::tanh, false); }
+    @Test void erf() { unary("erf", Variable::erf, false); }
 
     @Test void clamp() {
         unary("clamp [-1, 1]", v -> v.clamp(-1, 1), false);

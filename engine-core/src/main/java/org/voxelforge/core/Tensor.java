@@ -500,6 +500,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor sign() { return unary(UnaryOp.SIGN); }
     public Tensor reciprocal() { return unary(UnaryOp.RECIPROCAL); }
     public Tensor square() { return unary(UnaryOp.SQUARE); }
+    public Tensor erf() { return unary(UnaryOp.ERF); }
 
     public Tensor leakyRelu(double slope) { return backend().leakyRelu(this, slope); }
 
@@ -514,9 +515,9 @@ public final class Tensor implements AutoCloseable {
     public Tensor binary(BinaryOp op, Tensor other) {
         checkSameDevice(op.label(), other);
         Shape.broadcast(op.label(), shape, other.shape);
-        if (!op.isComparison() && (dtype == DType.BOOL) != (other.dtype == DType.BOOL) && op != BinaryOp.MUL) {
-            // bool arithmetic is allowed only with bool or via mul (masking), as in PyTorch's sub/neg rules
-            if (op == BinaryOp.SUB) throw new IllegalArgumentException("sub: bool tensors cannot be subtracted; cast to an integer or float dtype first");
+        if (op == BinaryOp.SUB && (dtype == DType.BOOL || other.dtype == DType.BOOL)) {
+            throw new IllegalArgumentException("sub: bool tensors cannot be subtracted (" + describe() + " - "
+                    + other.describe() + "); cast to an integer or float dtype first, or use logical ops");
         }
         return backend().binary(op, this, other);
     }

@@ -2,7 +2,7 @@ package org.voxelforge.core;
 
 /** Elementwise functions of one tensor. {@link #apply} is the scalar reference every fast path is tested against. */
 public enum UnaryOp {
-    NEG, EXP, LOG, SQRT, ABS, RELU, SIGMOID, TANH, SIGN, RECIPROCAL, SQUARE;
+    NEG, EXP, LOG, SQRT, ABS, RELU, SIGMOID, TANH, SIGN, RECIPROCAL, SQUARE, ERF;
 
     public double apply(double x) {
         return switch (this) {
@@ -17,6 +17,7 @@ public enum UnaryOp {
             case SIGN -> Math.signum(x);
             case RECIPROCAL -> 1.0 / x;
             case SQUARE -> x * x;
+            case ERF -> Erf.erf(x);
         };
     }
 

@@ -37,7 +37,7 @@ class ElementwiseOpsTest {
                 if (Shape.of(dims).numel() > 10000 && t != DType.FLOAT32) continue;
                 for (Tensor x : layouts(random(rng, t, dims))) for (UnaryOp op : UnaryOp.values()) {
                     boolean toFloat = switch (op) {
-                        case EXP, LOG, SQRT, SIGMOID, TANH, RECIPROCAL -> true;
+                        case EXP, LOG, SQRT, SIGMOID, TANH, RECIPROCAL, ERF -> true;
                         default -> false;
                     };
                     DType expect = toFloat && !t.isFloatingPoint() ? DType.FLOAT32 : t;

@@ -122,6 +122,8 @@ class TensorViewTest {
         assertTrue(e.getMessage().contains("add") && e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 3]"), e.getMessage());
         var r = assertThrows(ShapeMismatchException.class, () -> Tensor.zeros(2, 3).reshape(4, 2));
         assertTrue(r.getMessage().contains("reshape"), r.getMessage());
+        var bs = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(DType.BOOL, 2).sub(Tensor.zeros(DType.BOOL, 2)));
+        assertTrue(bs.getMessage().startsWith("sub: bool tensors cannot be subtracted"), bs.getMessage());
         var ax = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).transpose(0, 2));
         assertTrue(ax.getMessage().contains("out of range"), ax.getMessage());
     }

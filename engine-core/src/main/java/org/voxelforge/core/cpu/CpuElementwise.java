@@ -29,7 +29,7 @@ final class CpuElementwise {
     /** EXP, LOG, ... of integer or bool input give float32; the rest keep the dtype. */
     static DType unaryResultType(UnaryOp op, DType in) {
         boolean floatResult = switch (op) {
-            case EXP, LOG, SQRT, SIGMOID, TANH, RECIPROCAL -> true;
+            case EXP, LOG, SQRT, SIGMOID, TANH, RECIPROCAL, ERF -> true;
             default -> false;
         };
         return floatResult && !in.isFloatingPoint() ? DType.FLOAT32 : in;
