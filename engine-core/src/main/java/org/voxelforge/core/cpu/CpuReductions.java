@@ -280,6 +280,7 @@ final class CpuReductions {
     static Tensor softmax(Tensor x, int axis, boolean log) {
         DType t = x.dtype();
         int r = x.rank();
+        if (t == DType.FLOAT32 && axis < r - 1 && x.isContiguous()) return softmaxStridedF32(x, axis, log);
         int[] order = new int[r]; // axis last
         for (int a = 0, j = 0; a < r; a++) if (a != axis) order[j++] = a;
         order[r - 1] = axis;
@@ -315,6 +316,52 @@ final class CpuReductions {
         try (buf; Tensor back = buf.permute(inverse)) {
             CpuElementwise.copyInto(out, back);
         }
+        return out;
+    }
+
+    /**
+     * Softmax along a non-last axis of a contiguous float32 tensor, read in place as
+     * [outer, n, inner]: no permuted copies (the channel axis of [N, C, D, H, W] logits is the
+     * common case). Same arithmetic as the row path (max, then exp sums in double, then
+     * exp(z)/sum), and each output's summation order is fixed, so results match it bit for bit.
+     */
+    private static Tensor softmaxStridedF32(Tensor x, int axis, boolean log) {
+        int n = x.dim(axis);
+        long inner = 1, outer = 1;
+        for (int a = axis + 1; a < x.rank(); a++) inner *= x.dim(a);
+        for (int a = 0; a < axis; a++) outer *= x.dim(a);
+        Tensor out = CpuElementwise.newTensor(DType.FLOAT32, x.shape());
+        if (out.numel() == 0) return out;
+        MemorySegment s = x.segment(), d = out.segment();
+        long base = x.offset();
+        final long innerLen = inner;
+        final int tile = 1024;
+        long tiles = (inner + tile - 1) / tile;
+        Parallel.forRange(outer * tiles, Math.max(1, CpuElementwise.GRAIN / ((long) n * tile)), (lo, hi) -> {
+            double[] m = new double[tile], sum = new double[tile];
+            for (long job = lo; job < hi; job++) {
+                long o = job / tiles, i0 = (job % tiles) * tile;
+                int len = (int) Math.min(tile, innerLen - i0);
+                long block = o * n * innerLen + i0;
+                java.util.Arrays.fill(m, 0, len, Double.NEGATIVE_INFINITY);
+                java.util.Arrays.fill(sum, 0, len, 0.0);
+                for (int k = 0; k < n; k++) {
+                    long p = base + block + k * innerLen;
+                    for (int i = 0; i < len; i++) m[i] = Math.max(m[i], s.getAtIndex(ValueLayout.JAVA_FLOAT, p + i));
+                }
+                for (int k = 0; k < n; k++) {
+                    long p = base + block + k * innerLen;
+                    for (int i = 0; i < len; i++) sum[i] += Math.exp(s.getAtIndex(ValueLayout.JAVA_FLOAT, p + i) - m[i]);
+                }
+                for (int k = 0; k < n; k++) {
+                    long p = base + block + k * innerLen, q = block + k * innerLen;
+                    for (int i = 0; i < len; i++) {
+                        double z = s.getAtIndex(ValueLayout.JAVA_FLOAT, p + i) - m[i];
+                        d.setAtIndex(ValueLayout.JAVA_FLOAT, q + i, (float) (log ? z - Math.log(sum[i]) : Math.exp(z) / sum[i]));
+                    }
+                }
+            }
+        });
         return out;
     }
 }
