@@ -6,7 +6,10 @@ import picocli.CommandLine.Command;
 /** The {@code voxelforge} command. Each subcommand is one class in this package. */
 @Command(name = "voxelforge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "3D medical image segmentation engine and framework, in Java.",
-        subcommands = {DemoCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SynthCommand.class, ConvertMsdCommand.class, ConvertCsvCommand.class, AnalyzeCommand.class,
+                PreprocessCommand.class, EvaluateCommand.class, PostprocessCommand.class, EnsembleCommand.class,
+                AverageWeightsCommand.class, InspectCommand.class, DemoCommand.class, InfoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -24,7 +27,10 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // user errors: one clear line, non-zero exit; programming errors keep their stack trace
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException || ex instanceof IllegalStateException) {
-                cmd.getErr().println("voxelforge " + cmd.getCommandName() + ": " + ex.getMessage());
+                String msg = ex instanceof java.nio.file.NoSuchFileException nf
+                        ? "no such file: " + nf.getFile() + " (check the path; earlier steps may not have run)"
+                        : ex.getMessage();
+                cmd.getErr().println("voxelforge " + cmd.getCommandName() + ": " + msg);
                 return 2;
             }
             throw ex;

@@ -70,8 +70,8 @@ final class Conv3dPackedForward {
                     for (int jp = 0; jp < panels; jp++) {
                         int j0 = jp * nr, ncols = Math.min(nr, len - j0);
                         for (int i0 = 0; i0 < og; i0 += mr) {
-                            kern.multiply(kc, ap, aBase + i0 * kc, bp, bBase + j0 * kc, tile);
-                            kern.store(tile, Math.min(mr, og - i0), ncols, 1f, b, ys, yBase + (long) i0 * outPlane + j0, outPlane);
+                            kern.multiplyInto(kc, ap, aBase + i0 * kc, bp, bBase + j0 * kc, tile,
+                                    Math.min(mr, og - i0), ncols, 1f, b, ys, yBase + (long) i0 * outPlane + j0, outPlane);
                         }
                     }
                 }

@@ -49,8 +49,8 @@ final class Conv3dPackedWeightGrad {
                             for (int q = 0; q < q1 - q0; q++) {
                                 int ncols = Math.min(nr, rb - ra - q * nr);
                                 for (int i0 = 0; i0 < og; i0 += mr) {
-                                    kern.multiply(kc, ap, i0 * kc, bp, sBase + q * nr * kc, tile);
-                                    kern.store(tile, Math.min(mr, og - i0), ncols, 1f, 1f, gws,
+                                    kern.multiplyInto(kc, ap, i0 * kc, bp, sBase + q * nr * kc, tile,
+                                            Math.min(mr, og - i0), ncols, 1f, 1f, gws,
                                             ((long) gi * og + i0) * k + ra + (long) q * nr, k);
                                 }
                             }

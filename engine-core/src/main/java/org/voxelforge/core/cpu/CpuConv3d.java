@@ -139,6 +139,10 @@ final class CpuConv3d {
             }
             return;
         }
+        if (g.sd() == 1 && g.sh() == 1 && g.sw() == 1 && flippedPadding(g) != null) {
+            backwardDataAsForward(g, gys, gyo, ws, wo, gxs);
+            return;
+        }
         // tiles of one sample overlap in gx, so they run one after another; within a tile the GEMM
         // splits output blocks and col2vol splits input channels (disjoint planes of gx)
         int cols = tileColumns(k, outPlane);
@@ -158,6 +162,38 @@ final class CpuConv3d {
                 }
             }
         }
+    }
+
+    /**
+     * With stride 1, gradX is the forward convolution of gradY with the weights flipped in space and
+     * with in/out channels swapped, padded by dilation*(kernel-1) - padding. Running it through
+     * {@link Conv3dPackedForward} sums over og*kvol per column (not og) and never writes a column
+     * matrix for col2vol to read back, which at few channels costs more than the arithmetic.
+     */
+    private static void backwardDataAsForward(ConvGeometry g, MemorySegment gys, long gyo, MemorySegment ws, long wo,
+                                              MemorySegment gxs) {
+        int og = g.og(), cg = g.cg(), kd = g.kd(), kh = g.kh(), kw = g.kw(), kvol = g.kvol();
+        int[] pad = flippedPadding(g);
+        // wt[gi*cg + c, o, a, b, e] = w[gi*og + o, c, kd-1-a, kh-1-b, kw-1-e]
+        float[] wt = new float[g.cout() * cg * kvol];
+        for (int gi = 0; gi < g.groups(); gi++) {
+            for (int o = 0; o < og; o++) {
+                for (int c = 0; c < cg; c++) {
+                    long src = wo + ((long) (gi * og + o) * cg + c) * kvol;
+                    int dst = ((gi * cg + c) * og + o) * kvol;
+                    for (int t = 0; t < kvol; t++) wt[dst + kvol - 1 - t] = ws.getAtIndex(F, src + t);
+                }
+            }
+        }
+        ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.od(), g.oh(), g.ow(), g.cin(), kd, kh, kw,
+                g.d(), g.h(), g.w(), 1, 1, 1, pad[0], pad[1], pad[2], g.dd(), g.dh(), g.dw(), g.groups());
+        Conv3dPackedForward.run(t, gys, gyo, MemorySegment.ofArray(wt), 0, gxs, 0f, TILE_FLOATS);
+    }
+
+    /** The padding of the stride-1 backward-data-as-forward convolution, or null where it would be negative. */
+    private static int[] flippedPadding(ConvGeometry g) {
+        int[] p = {g.dd() * (g.kd() - 1) - g.pd(), g.dh() * (g.kh() - 1) - g.ph(), g.dw() * (g.kw() - 1) - g.pw()};
+        return p[0] < 0 || p[1] < 0 || p[2] < 0 ? null : p;
     }
 
     private static void backwardWeightFloat(ConvGeometry g, Tensor gy, Tensor x, Tensor gw) {

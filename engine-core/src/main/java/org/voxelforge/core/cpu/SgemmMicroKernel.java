@@ -25,6 +25,17 @@ interface SgemmMicroKernel {
      */
     void store(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc);
 
+    /**
+     * {@link #multiply} then {@link #store}, for a tile whose first {@code rows} x {@code cols} land
+     * in C. Kernels override it to write full tiles straight from registers into C, with the same
+     * arithmetic; {@code tile} is scratch for edge tiles.
+     */
+    default void multiplyInto(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile,
+                              int rows, int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        multiply(kc, ap, aIdx, bp, bIdx, tile);
+        store(tile, rows, cols, alpha, beta, c, cOff, ldc);
+    }
+
     /** Short name for logs and benchmark labels. */
     String describe();
 }

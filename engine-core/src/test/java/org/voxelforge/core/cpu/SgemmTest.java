@@ -94,8 +94,9 @@ class SgemmTest {
     }
 
     @Test void largerSizesCrossEveryBlockBoundary() {
-        // 257/513 cross KC=256, 300 crosses MC=144, 4100 crosses NC=4096, 129/65 are not multiples of MR or NR
-        int[][] shapes = {{129, 257, 257}, {300, 65, 513}, {7, 4100, 3}, {257, 129, 33}, {150, 97, 260}};
+        // 513/1100 cross KC=512 (257 crossed the old 256), 129/300 cross MC=96, 4100 crosses NC=4096,
+        // 129/65 are not multiples of MR or NR
+        int[][] shapes = {{129, 257, 257}, {300, 65, 513}, {7, 4100, 3}, {257, 129, 33}, {150, 97, 260}, {40, 70, 1100}};
         for (int[] s : shapes) {
             Problem p = new Problem(s[0] * 31L + s[1], false, false, s[0], s[1], s[2], 1f, 0f);
             p.assertClose(p.run(SgemmKernels.BEST, 2), "vector");

@@ -1,0 +1,23 @@
+package org.voxelforge.data.augment;
+
+import org.voxelforge.core.RandomGenerator;
+import org.voxelforge.data.sampling.Patch;
+
+/** Multiplicative brightness: each channel times a factor in [lo, hi]. */
+public final class Brightness extends RandomTransform {
+    private final double lo, hi;
+
+    public Brightness(double probability, double lo, double hi) {
+        super(probability);
+        checkRange("brightness", lo, hi);
+        this.lo = lo; this.hi = hi;
+    }
+
+    @Override public void applyAlways(Patch p, RandomGenerator rng) {
+        int n = p.voxels();
+        for (int c = 0; c < p.channels; c++) {
+            float f = (float) uniform(rng, lo, hi);
+            for (int i = c * n; i < (c + 1) * n; i++) p.image[i] *= f;
+        }
+    }
+}

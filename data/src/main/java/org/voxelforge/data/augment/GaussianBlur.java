@@ -1,0 +1,20 @@
+package org.voxelforge.data.augment;
+
+import org.voxelforge.core.RandomGenerator;
+import org.voxelforge.data.sampling.Patch;
+
+/** Gaussian blur of each image channel with its own sigma in [sigmaLo, sigmaHi] voxels (reflect border). */
+public final class GaussianBlur extends RandomTransform {
+    private final double sigmaLo, sigmaHi;
+
+    public GaussianBlur(double probability, double sigmaLo, double sigmaHi) {
+        super(probability);
+        checkRange("gaussian blur: sigma", sigmaLo, sigmaHi);
+        this.sigmaLo = sigmaLo; this.sigmaHi = sigmaHi;
+    }
+
+    @Override public void applyAlways(Patch p, RandomGenerator rng) {
+        int n = p.voxels();
+        for (int c = 0; c < p.channels; c++) VolumeOps.gaussianBlur(p.image, c * n, p.dims, uniform(rng, sigmaLo, sigmaHi), true);
+    }
+}
