@@ -83,7 +83,10 @@ final class PanamaVectorKernels implements VectorKernels {
     }
 
     @Override public void unaryF32(UnaryOp op, MemorySegment x, long xi, MemorySegment out, long oi, int n) {
-        if (op == UnaryOp.ERF) { // no vector erf in the Vector API: the scalar reference serves
+        if (TRANSCENDENTAL.contains(op)) {
+            // The Vector API's EXP/LOG/TANH give different last bits interpreted and compiled, so a
+            // resumed run would not repeat an uninterrupted one; Math's (same in every JIT tier)
+            // keeps training bit-reproducible. ERF has no vector form at all.
             TAIL.unaryF32(op, x, xi, out, oi, n);
             return;
         }
@@ -93,25 +96,16 @@ final class PanamaVectorKernels implements VectorKernels {
             FloatVector v = loadF(x, xi + i);
             FloatVector r = switch (op) {
                 case NEG -> v.neg();
-                case EXP -> v.lanewise(VectorOperators.EXP);
-                case LOG -> v.lanewise(VectorOperators.LOG);
                 case SQRT -> v.sqrt();
                 case ABS -> v.abs();
                 case RELU -> v.blend(zero, v.compare(VectorOperators.LE, 0f)); // NaN compares false and stays
-                case SIGMOID -> {
-                    // 1/(1+e^-|x|) or e^-|x|/(1+e^-|x|): the exponent is never positive, so nothing overflows
-                    FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-                    FloatVector d = one.add(e);
-                    yield one.div(d).blend(e.div(d), v.compare(VectorOperators.LT, 0f));
-                }
-                case TANH -> v.lanewise(VectorOperators.TANH);
                 case SIGN -> {
                     VectorMask<Float> pos = v.compare(VectorOperators.GT, 0f), neg = v.compare(VectorOperators.LT, 0f);
                     yield v.blend(one, pos).blend(one.neg(), neg); // zeros and NaN keep themselves
                 }
                 case RECIPROCAL -> one.div(v);
                 case SQUARE -> v.mul(v);
-                case ERF -> throw new AssertionError("erf has no vector form; handled before the loop");
+                case EXP, LOG, SIGMOID, TANH, ERF -> throw new AssertionError(op + " runs on the scalar reference; see above");
             };
             r.intoMemorySegment(out, (oi + i) * 4, NO);
         }
@@ -146,7 +140,7 @@ final class PanamaVectorKernels implements VectorKernels {
             FloatVector v = FloatVector.fromMemorySegment(FHALF, x, (xi + i) * 4, NO);
             acc = acc.add(v.convertShape(VectorOperators.F2D, DS, 0));
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumLanesInOrder(acc);
         for (; i < n; i++) s += x.getAtIndex(ScalarVectorKernels.F, xi + i);
         return s;
     }
@@ -155,7 +149,7 @@ final class PanamaVectorKernels implements VectorKernels {
         int step = DS.length(), bound = n - n % step, i = 0;
         DoubleVector acc = DoubleVector.zero(DS);
         for (; i < bound; i += step) acc = acc.add(loadD(x, xi + i));
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumLanesInOrder(acc);
         for (; i < n; i++) s += x.getAtIndex(ScalarVectorKernels.D, xi + i);
         return s;
     }
@@ -188,8 +182,19 @@ final class PanamaVectorKernels implements VectorKernels {
             DoubleVector y = (DoubleVector) FloatVector.fromMemorySegment(FHALF, b, (bi + i) * 4, NO).convertShape(VectorOperators.F2D, DS, 0);
             acc = x.fma(y, acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumLanesInOrder(acc);
         for (; i < n; i++) s += (double) a.getAtIndex(ScalarVectorKernels.F, ai + i) * b.getAtIndex(ScalarVectorKernels.F, bi + i);
+        return s;
+    }
+
+    /** Ops whose vector forms are not bit-stable across JIT tiers; they run on the scalar reference. */
+    private static final java.util.Set<UnaryOp> TRANSCENDENTAL =
+            java.util.EnumSet.of(UnaryOp.EXP, UnaryOp.LOG, UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.ERF);
+
+    /** reduceLanes(ADD) leaves the order of additions unspecified; lane 0 first, always. */
+    private static double sumLanesInOrder(DoubleVector acc) {
+        double s = 0;
+        for (double v : acc.toArray()) s += v;
         return s;
     }
 }

@@ -39,9 +39,8 @@ import org.voxelforge.nn.optim.WeightEma;
  *
  * <p>Bit-for-bit resume: the checkpoint holds all state (weights, optimizer buffers and step
  * counts, EMA, epochs done, best score; batches are a function of (epoch, step)). The
- * arithmetic must repeat too: with the scalar CPU kernels ({@code -Dvoxelforge.vector=false})
- * it does; the Vector API kernels round their vector EXP/LOG/TANH and lane sums differently
- * before and after the JIT compiles them, so there a resumed run matches to rounding only.
+ * arithmetic must repeat too, which the CPU kernels guarantee in every JIT tier (the Vector API
+ * kernels leave transcendental ops to Math and add lanes in a fixed order).
  */
 public final class Trainer implements AutoCloseable {
     private final DynamicUNet model;

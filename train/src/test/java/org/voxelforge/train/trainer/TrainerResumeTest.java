@@ -28,12 +28,9 @@ class TrainerResumeTest {
      * (it exits), one resumes that run from its checkpoint in a fresh JVM. The final weights,
      * the EMA and the last checkpoint (optimizer momentum included) must be bitwise equal.
      *
-     * <p>The processes use the scalar CPU kernels ({@code -Dvoxelforge.vector=false}): the
-     * Vector API kernels (vector EXP/LOG/TANH, lane reductions) round differently in the
-     * interpreter's fallback and in C2's intrinsics, so two runs at different points of their
-     * JVM's warm-up differ in the last bits whatever the trainer does. Measured: sequential
-     * identical runs in one JVM differ until the JIT settles with the vector kernels, and never
-     * with the scalar ones.
+     * <p>The processes use the default (Vector API) CPU kernels: their transcendental ops run on
+     * Math's scalar functions and lane sums add in a fixed order, because the vector EXP/LOG/TANH
+     * and reduceLanes round differently before and after the JIT compiles them.
      */
     @Test void resumedRunInANewProcessIsBitwiseIdenticalToAnUninterruptedOne(@TempDir Path whole, @TempDir Path killed)
             throws Exception {
@@ -64,7 +61,7 @@ class TrainerResumeTest {
     private static void child(String mode, Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Dvoxelforge.vector=false", "-cp", System.getProperty("java.class.path"),
+                "-cp", System.getProperty("java.class.path"),
                 ResumeChild.class.getName(), mode, dir.toString()).redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
