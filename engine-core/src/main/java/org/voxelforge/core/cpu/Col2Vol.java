@@ -22,7 +22,7 @@ final class Col2Vol {
     static void col2vol(ConvGeometry g, float[] col, long p0, int len, int r0, int r1, MemorySegment gx, long gxOff) {
         int kw = g.kw(), pw = g.pw(), sw = g.sw(), dw = g.dw();
         long plane = g.inPlane();
-        float[] row = new float[Math.max(g.w() + 2 * pw, (g.ow() - 1) * sw + (kw - 1) * dw + 1)];
+        float[] row = new float[g.paddedRowLength()];
         for (int rk = r0; rk < r1; rk += kw) {
             int c = rk / g.kvol(), kr = rk % g.kvol();
             int kz = kr / (g.kh() * kw), ky = kr / kw % g.kh();

@@ -92,8 +92,7 @@ final class Conv3dPackedForward {
                               float[] bp) {
         int k = g.k(), kw = g.kw();
         long plane = g.inPlane();
-        int padded = Math.max(g.w() + 2 * g.pw(), (g.ow() - 1) * g.sw() + (kw - 1) * g.dw() + 1);
-        float[] row = new float[padded];
+        float[] row = new float[g.paddedRowLength()];
         for (int r0 = 0; r0 < k; r0 += kw) {
             int c = r0 / g.kvol(), kr = r0 % g.kvol();
             int kz = kr / (g.kh() * kw), ky = kr / kw % g.kh();

@@ -71,7 +71,7 @@ final class Conv3dPackedWeightGrad {
                                  int nr, int kcMax, int width, float[] bp) {
         int kw = g.kw(), sw = g.sw(), dw = g.dw();
         long plane = g.inPlane();
-        float[] row = new float[Math.max(g.w() + 2 * g.pw(), (g.ow() - 1) * sw + (kw - 1) * dw + 1)];
+        float[] row = new float[g.paddedRowLength()];
         float[] zeros = new float[row.length]; // read instead of row where the whole input row is padding
         for (int rk = ra / kw * kw; rk < rb; rk += kw) {
             int c = rk / g.kvol(), kr = rk % g.kvol();

@@ -34,6 +34,9 @@ record ConvGeometry(int n, int cin, int d, int h, int w,
 
     long inPlane() { return (long) d * h * w; }
 
+    /** Length of one input row padded on both sides so every kernel tap of every output column reads inside it. */
+    int paddedRowLength() { return Math.max(w() + 2 * pw(), (ow() - 1) * sw() + (kw() - 1) * dw() + 1); }
+
     long outPlane() { return (long) od * oh * ow; }
 
     /** A 1x1x1 kernel with stride 1 and no padding: the column matrix is the input itself. */
