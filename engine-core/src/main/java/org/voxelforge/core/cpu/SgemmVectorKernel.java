@@ -118,12 +118,59 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
             c51 = a.fma(b1, c51);
         }
         long row = cOff * 4, step = ldc * 4;
-        SgemmRowStore.store(S, c, row, c00, c01, alpha, beta);
-        SgemmRowStore.store(S, c, row + 1 * step, c10, c11, alpha, beta);
-        SgemmRowStore.store(S, c, row + 2 * step, c20, c21, alpha, beta);
-        SgemmRowStore.store(S, c, row + 3 * step, c30, c31, alpha, beta);
-        SgemmRowStore.store(S, c, row + 4 * step, c40, c41, alpha, beta);
-        SgemmRowStore.store(S, c, row + 5 * step, c50, c51, alpha, beta);
+        if (beta == 0f) {
+            if (alpha != 1f) {
+                FloatVector al = FloatVector.broadcast(S, alpha);
+                c00 = c00.mul(al);
+                c01 = c01.mul(al);
+                c10 = c10.mul(al);
+                c11 = c11.mul(al);
+                c20 = c20.mul(al);
+                c21 = c21.mul(al);
+                c30 = c30.mul(al);
+                c31 = c31.mul(al);
+                c40 = c40.mul(al);
+                c41 = c41.mul(al);
+                c50 = c50.mul(al);
+                c51 = c51.mul(al);
+            }
+            c00.intoMemorySegment(c, row, NATIVE);
+            c01.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c10.intoMemorySegment(c, row, NATIVE);
+            c11.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c20.intoMemorySegment(c, row, NATIVE);
+            c21.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c30.intoMemorySegment(c, row, NATIVE);
+            c31.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c40.intoMemorySegment(c, row, NATIVE);
+            c41.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c50.intoMemorySegment(c, row, NATIVE);
+            c51.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+        } else {
+            FloatVector al = FloatVector.broadcast(S, alpha);
+            c00.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
+            c01.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c10.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
+            c11.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c20.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
+            c21.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c30.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
+            c31.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c40.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
+            c41.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+            row += step;
+            c50.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
+            c51.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
+        }
     }
 
     @Override public void store(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
