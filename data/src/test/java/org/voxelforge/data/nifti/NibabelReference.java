@@ -57,7 +57,7 @@ final class NibabelReference {
         if (p.exitValue() != 0) {
             fail("nibabel reference script failed (exit " + p.exitValue() + "):\n" + Files.readString(err, StandardCharsets.UTF_8));
         }
-        return (List<Map<String, Object>>) MiniJson.parse(Files.readString(out, StandardCharsets.UTF_8));
+        return (List<Map<String, Object>>) org.voxelforge.core.io.Json.parse(Files.readString(out, StandardCharsets.UTF_8), "nibabel output");
     }
 
     /** nibabel's view of files we wrote. */
@@ -76,7 +76,7 @@ final class NibabelReference {
             p.destroyForcibly();
             fail("nibabel could not read the files we wrote:\n" + Files.readString(err, StandardCharsets.UTF_8));
         }
-        return (List<Map<String, Object>>) MiniJson.parse(Files.readString(out, StandardCharsets.UTF_8));
+        return (List<Map<String, Object>>) org.voxelforge.core.io.Json.parse(Files.readString(out, StandardCharsets.UTF_8), "nibabel output");
     }
 
     static double[][] matrix(Object json) {
