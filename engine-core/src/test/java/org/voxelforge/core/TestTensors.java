@@ -42,16 +42,7 @@ final class TestTensors {
 
     /** Runs {@code body} on every multi-index of {@code dims} in row-major order. */
     static void forEachIndex(int[] dims, Consumer<long[]> body) {
-        long n = Shape.of(dims).numel();
-        long[] idx = new long[dims.length];
-        for (long f = 0; f < n; f++) {
-            long rem = f;
-            for (int a = dims.length - 1; a >= 0; a--) {
-                idx[a] = rem % dims[a];
-                rem /= dims[a];
-            }
-            body.accept(idx.clone());
-        }
+        OpsTestSupport.indices(Shape.of(dims)).forEach(body);
     }
 
     /** Sum of products, for adjoint checks (exact for small integer data in float64). */
