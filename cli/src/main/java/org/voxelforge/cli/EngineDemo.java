@@ -12,12 +12,13 @@ import org.voxelforge.core.PadMode;
 import org.voxelforge.core.RandomGenerator;
 import org.voxelforge.core.Tensor;
 import org.voxelforge.core.TensorScope;
+import org.voxelforge.nn.optim.Adam;
 
 /**
  * The engine demo: segment the whole tumour of a synthetic phantom with a small per-voxel
  * network (local-mean features -> 2-layer MLP) trained by the autograd engine with Adam, then
  * report Dice on a held-out phantom. Exercises tensors, views, padding, matmul, softmax,
- * gather, reductions, backward and graph inspection end to end on the CPU.
+ * gather, reductions, backward, the Adam optimizer and graph inspection end to end on the CPU.
  */
 final class EngineDemo {
     private final int size, steps, hidden;
@@ -64,6 +65,7 @@ final class EngineDemo {
                     }
                     loss.backward();
                     adam.step();
+                    adam.zeroGrad();
                     if (step == 1 || step % Math.max(1, steps / 8) == 0 || step == steps) {
                         out.printf("step %4d  loss %.4f%n", step, loss.value().item());
                     }
@@ -125,46 +127,6 @@ final class EngineDemo {
             double p = pred.sum().item(), t = truth.sum().item();
             double tp = pred.mul(truth).sum().item();
             return p + t == 0 ? 1.0 : 2 * tp / (p + t);
-        }
-    }
-
-    /** Adam (Kingma & Ba) on plain tensors; the nn module will bring the full optimizer family. */
-    static final class Adam implements AutoCloseable {
-        private final List<Variable> params;
-        private final List<Tensor> m = new ArrayList<>(), v = new ArrayList<>();
-        private final double lr, b1 = 0.9, b2 = 0.999, eps = 1e-8;
-        private int t;
-
-        Adam(List<Variable> params, double lr) {
-            this.params = params;
-            this.lr = lr;
-            try (TensorScope s = new TensorScope()) {
-                for (Variable p : params) {
-                    m.add(s.retain(Tensor.zeros(p.dims())));
-                    v.add(s.retain(Tensor.zeros(p.dims())));
-                }
-            }
-        }
-
-        void step() {
-            t++;
-            double c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
-            try (TensorScope s = new TensorScope()) {
-                for (int i = 0; i < params.size(); i++) {
-                    Variable p = params.get(i);
-                    Tensor g = p.grad();
-                    m.get(i).copy_(m.get(i).mul(b1).add(g.mul(1 - b1)));
-                    v.get(i).copy_(v.get(i).mul(b2).add(g.square().mul(1 - b2)));
-                    Tensor update = m.get(i).div(c1).div(v.get(i).div(c2).sqrt().add(eps)).mul(lr);
-                    p.value().copy_(p.value().sub(update));
-                    p.zeroGrad();
-                }
-            }
-        }
-
-        @Override public void close() {
-            m.forEach(Tensor::close);
-            v.forEach(Tensor::close);
         }
     }
 }
