@@ -17,8 +17,8 @@ public record CyclicCosineLr(double lrMax, double lrMin, int cycleLength) implem
     @Override public double lr(int epoch) {
         LrSchedule.requireStep(epoch, "CyclicCosineLr");
         if (cycleLength == 1) return lrMin;
-        int t = epoch % cycleLength;
-        return lrMin + (lrMax - lrMin) * (1 + Math.cos(Math.PI * t / (cycleLength - 1))) / 2;
+        // each cycle is one cosine decay from lrMax to lrMin over cycleLength - 1 steps
+        return new CosineLr(lrMax, cycleLength - 1, lrMin).lr(epoch % cycleLength);
     }
 
     /** True for the last epoch of a cycle: the moment to snapshot the weights. */
