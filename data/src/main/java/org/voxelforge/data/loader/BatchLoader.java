@@ -33,14 +33,27 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private boolean closed;                                     // guarded by lock
     private int taken;                                          // consumer thread only
 
+    /** Index of the batch the next {@link #next()} returns. */
+    public int position() { return taken; }
+
     public BatchLoader(BatchSource source, int epoch, int batches, int workers, int prefetch) {
-        if (batches < 0 || workers <= 0 || prefetch <= 0) {
-            throw new IllegalArgumentException("batch loader: batches " + batches + ", workers " + workers + ", prefetch " + prefetch
-                    + "; expected batches >= 0 and workers, prefetch >= 1");
+        this(source, epoch, 0, batches, workers, prefetch);
+    }
+
+    /**
+     * Batches {@code first .. batches-1} of {@code epoch} (a resumed or restarted epoch starts
+     * at {@code first}).
+     */
+    public BatchLoader(BatchSource source, int epoch, int first, int batches, int workers, int prefetch) {
+        if (batches < 0 || workers <= 0 || prefetch <= 0 || first < 0 || first > batches) {
+            throw new IllegalArgumentException("batch loader: first " + first + ", batches " + batches + ", workers " + workers
+                    + ", prefetch " + prefetch + "; expected 0 <= first <= batches and workers, prefetch >= 1");
         }
         this.source = source;
         this.epoch = epoch;
         this.batches = batches;
+        this.nextClaim.set(first);
+        this.taken = first;
         this.permits = new Semaphore(prefetch);
         for (int w = 0; w < workers; w++) {
             Thread t = new Thread(this::work, "voxelforge-loader-e" + epoch + "-" + w);

@@ -77,6 +77,7 @@ public final class Preprocessor {
             }
         }
         for (String d : List.of("images", "labels", "geometry")) Files.createDirectories(out.resolve(d));
+        writeSettings(out, opt);
         if (opt.distanceMaps()) Files.createDirectories(out.resolve("dtms"));
         ProgressBar bar = new ProgressBar(opt.progress(), jobs.size());
         List<String> done = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -113,6 +114,28 @@ public final class Preprocessor {
         List<String> sorted = new ArrayList<>(done);
         sorted.sort(null);
         return new PreprocessReport(sorted, failures);
+    }
+
+    /** The file that records how a folder was preprocessed, for inference to repeat it. */
+    public static final String SETTINGS = "preprocessing.json";
+
+    static void writeSettings(Path out, PreprocessOptions opt) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("intensity", opt.intensity().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("distance_maps", opt.distanceMaps());
+        org.voxelforge.core.io.AtomicFiles.writeString(out.resolve(SETTINGS), org.voxelforge.core.io.Json.writePretty(m));
+    }
+
+    /** The intensity mode a folder was preprocessed with ("mist" when it does not say). */
+    public static IntensityMode intensityOf(Path preprocessed) throws IOException {
+        Path f = preprocessed.resolve(SETTINGS);
+        if (!Files.isRegularFile(f)) return IntensityMode.MIST;
+        Object v = org.voxelforge.core.io.Json.parseObject(Files.readString(f), f.toString()).get("intensity");
+        try {
+            return IntensityMode.valueOf(String.valueOf(v).toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f + ": unknown intensity mode '" + v + "'; preprocess the data again", e);
+        }
     }
 
     static void processOne(Job j, AnalysisConfig cfg, Path out, PreprocessOptions opt, Map<String, double[]> landmarks)

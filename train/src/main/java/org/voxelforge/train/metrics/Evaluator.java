@@ -46,8 +46,13 @@ public final class Evaluator {
 
     public static ResultsTable evaluate(Path predictions, Path groundTruth, Options options) throws IOException {
         Map<String, Path> gts = groundTruthCases(groundTruth);
-        Map<String, Path> preds = LabelVolumes.niftiFolder(predictions);
         if (gts.isEmpty()) throw new IllegalArgumentException("evaluate: no ground-truth cases in " + groundTruth);
+        return evaluate(predictions, gts, options);
+    }
+
+    /** Evaluates the cases of {@code gts} (id -> mask file) against {@code <predictions>/<id>.nii.gz}. */
+    public static ResultsTable evaluate(Path predictions, Map<String, Path> gts, Options options) throws IOException {
+        Map<String, Path> preds = LabelVolumes.niftiFolder(predictions);
         List<String> ids = new ArrayList<>();
         List<double[]> rows = new ArrayList<>();
         for (Map.Entry<String, Path> e : gts.entrySet()) {

@@ -55,6 +55,20 @@ public record ResultsTable(List<String> columns, List<String> ids, List<double[]
         sb.append('\n');
     }
 
+    /** The summary rows as an aligned text table, one column per metric (what the CLI prints). */
+    public String render() {
+        int w = Math.max(8, columns.stream().mapToInt(String::length).max().orElse(8));
+        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%-8s", ""));
+        for (String c : columns) sb.append(String.format(java.util.Locale.ROOT, "  %" + w + "s", c));
+        sb.append('\n');
+        for (String s : SUMMARY_ROWS) {
+            sb.append(String.format(java.util.Locale.ROOT, "%-8s", s));
+            for (double v : summary(s)) sb.append(String.format(java.util.Locale.ROOT, "  %" + w + ".4f", v));
+            sb.append('\n');
+        }
+        return sb.append("(").append(ids.size()).append(" cases)").toString();
+    }
+
     /** Writes the table to a temporary name and renames it over {@code file}. */
     public void write(Path file) throws IOException { AtomicFiles.writeString(file, toCsv()); }
 

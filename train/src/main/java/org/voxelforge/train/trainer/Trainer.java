@@ -18,6 +18,7 @@ import org.voxelforge.nn.optim.GradClipping;
 import org.voxelforge.nn.optim.LrSchedule;
 import org.voxelforge.nn.optim.NonFiniteGradients;
 import org.voxelforge.nn.optim.Optimizer;
+import org.voxelforge.nn.optim.SwaAverager;
 import org.voxelforge.nn.optim.WeightEma;
 
 /**
@@ -46,7 +47,7 @@ public final class Trainer implements AutoCloseable {
     private final DynamicUNet model;
     private final TrainingOptions options;
     private final BatchSource source;
-    private final List<LabeledVolume> validation;
+    private final Validator validation; // null = no validation
     private final Path outputDir;
     private final PrintStream progress;
     private final Loss loss;
@@ -54,7 +55,9 @@ public final class Trainer implements AutoCloseable {
     private final Optimizer optimizer;
     private final LrSchedule schedule;
     private final WeightEma ema;
+    private final SwaAverager swa;
     private final TrainingLog log;
+    private Listener listener = new Listener() {};
 
     private int epochsDone;
     private double bestDice = Double.NEGATIVE_INFINITY;
@@ -66,13 +69,29 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(DynamicUNet model, TrainingOptions options, BatchSource source, List<LabeledVolume> validation,
                    Path outputDir, PrintStream progress) {
+        this(model, options, source, validation.isEmpty() ? null : ValidationDice.softmax(validation, options.patchSize(),
+                model.plan().numClasses()), outputDir, progress);
+    }
+
+    /**
+     * @param validation scores the model on whole validation volumes (higher is better); null
+     *                   skips validation (then no best model)
+     */
+    public Trainer(DynamicUNet model, TrainingOptions options, BatchSource source, Validator validation, Path outputDir,
+                   PrintStream progress) {
+        this(model, options, Losses.create(options.loss()), source, validation, outputDir, progress);
+    }
+
+    /** With a loss built by the caller (e.g. regions other than BraTS's); {@code options.loss()} names it in checkpoints. */
+    public Trainer(DynamicUNet model, TrainingOptions options, Loss loss, BatchSource source, Validator validation, Path outputDir,
+                   PrintStream progress) {
         this.model = model;
         this.options = options;
         this.source = source;
-        this.validation = List.copyOf(validation);
+        this.validation = validation;
         this.outputDir = outputDir;
         this.progress = progress;
-        this.loss = Losses.create(options.loss());
+        this.loss = loss;
         if (loss.needsDistanceMaps()) {
             throw new IllegalArgumentException("Trainer: loss '" + options.loss() + "' needs distance maps, which a Batch does not carry; "
                     + "use a region loss such as dice_ce");
@@ -80,6 +99,7 @@ public final class Trainer implements AutoCloseable {
         this.optimizer = TrainingParts.optimizer(options, model.trainableParameters());
         this.schedule = TrainingParts.schedule(options);
         this.ema = options.emaDecay() > 0 ? new WeightEma(model, options.emaDecay()) : null;
+        this.swa = options.swaStartEpoch() >= 0 ? new SwaAverager(model) : null;
         this.log = new TrainingLog(outputDir.resolve("logs").resolve("training.csv"));
     }
 
@@ -91,7 +111,27 @@ public final class Trainer implements AutoCloseable {
 
     public Path emaModelFile() { return outputDir.resolve("models").resolve("ema.safetensors"); }
 
+    public Path swaModelFile() { return outputDir.resolve("models").resolve("swa.safetensors"); }
+
     public Path logFile() { return outputDir.resolve("logs").resolve("training.csv"); }
+
+    /** What the trainer reports as it goes: each step, each epoch. Called on the training thread. */
+    public interface Listener {
+        default void stepDone(int epoch, int step, int stepsPerEpoch, double loss, double lr) {}
+
+        default void epochDone(TrainingLog.Row row, Trainer trainer) {}
+    }
+
+    /** A validation score of the model on whole volumes; higher is better (MIST: mean Dice). */
+    @FunctionalInterface
+    public interface Validator {
+        double score(DynamicUNet model);
+    }
+
+    public void setListener(Listener l) { this.listener = l == null ? new Listener() {} : l; }
+
+    /** The rows of the training log so far (for plots). */
+    public List<TrainingLog.Row> logRows() { return log.rows(); }
 
     public int epochsDone() { return epochsDone; }
 
@@ -103,7 +143,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Loads {@link #checkpointFile()}: weights, optimizer, EMA, progress, and the log rows up to it. */
     public void resume() throws IOException {
-        Checkpoint.Progress p = Checkpoint.read(checkpointFile(), model, optimizer, ema, options);
+        Checkpoint.Progress p = Checkpoint.read(checkpointFile(), model, optimizer, ema, swa, options);
         epochsDone = p.epochsDone();
         bestDice = p.bestDice();
         bestEpoch = p.bestEpoch();
@@ -125,12 +165,17 @@ public final class Trainer implements AutoCloseable {
             long t0 = System.nanoTime();
             double lr0 = schedule.lr(globalStep(epoch, 0));
             double lossSum = 0;
-            for (int step = 0; step < options.stepsPerEpoch(); step++) lossSum += trainStep(epoch, step);
+            for (int step = 0; step < options.stepsPerEpoch(); step++) {
+                double v = trainStep(epoch, step);
+                lossSum += v;
+                listener.stepDone(epoch, step, options.stepsPerEpoch(), v, schedule.lr(globalStep(epoch, step)));
+            }
             double trainLoss = lossSum / options.stepsPerEpoch();
 
             double dice = Double.NaN;
-            if (!validation.isEmpty() && options.validatesAfter(epoch)) {
-                dice = ValidationDice.evaluate(model, validation, options.patchSize(), model.plan().numClasses());
+            if (swa != null && epoch >= options.swaStartEpoch()) swa.update();
+            if (validation != null && options.validatesAfter(epoch)) {
+                dice = validation.score(model);
                 model.train(true);
                 if (dice > bestDice) {
                     bestDice = dice;
@@ -140,9 +185,11 @@ public final class Trainer implements AutoCloseable {
             }
             epochsDone = epoch + 1;
             if (epochsDone == options.epochs()) writeFinalModels();
-            Checkpoint.write(checkpointFile(), model, optimizer, ema, new Checkpoint.Progress(epochsDone, bestDice, bestEpoch), options);
+            Checkpoint.write(checkpointFile(), model, optimizer, ema, swa, new Checkpoint.Progress(epochsDone, bestDice, bestEpoch), options);
             double seconds = (System.nanoTime() - t0) * 1e-9;
-            log.append(new TrainingLog.Row(epoch, trainLoss, dice, lr0, seconds));
+            TrainingLog.Row row = new TrainingLog.Row(epoch, trainLoss, dice, lr0, seconds);
+            log.append(row);
+            listener.epochDone(row, this);
             if (progress != null) {
                 double perEpoch = (System.nanoTime() - started) * 1e-9 / (epoch + 1 - firstEpoch);
                 progress.println(progressLine(epoch, trainLoss, dice, lr0, seconds, perEpoch * (options.epochs() - epochsDone)));
@@ -153,6 +200,7 @@ public final class Trainer implements AutoCloseable {
     private void writeFinalModels() throws IOException {
         Weights.save(model, finalModelFile());
         if (ema != null) SafeTensors.save(emaModelFile(), ema.averages());
+        if (swa != null) SafeTensors.save(swaModelFile(), swa.averages());
     }
 
     private String progressLine(int epoch, double trainLoss, double dice, double lr, double seconds, double etaSeconds) {
@@ -214,5 +262,6 @@ public final class Trainer implements AutoCloseable {
     @Override public void close() {
         optimizer.close();
         if (ema != null) ema.close();
+        if (swa != null) swa.close();
     }
 }

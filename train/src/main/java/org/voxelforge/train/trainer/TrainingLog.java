@@ -13,11 +13,11 @@ import org.voxelforge.core.io.AtomicFiles;
  * when the epoch was not validated), rewritten whole and atomically after each epoch so that
  * a crash never leaves half a line. A resumed run keeps the rows of the epochs it keeps.
  */
-final class TrainingLog {
+public final class TrainingLog {
     static final String HEADER = "epoch,train_loss,val_dice,lr,seconds";
 
     /** One epoch; valDice is NaN when not validated. */
-    record Row(int epoch, double trainLoss, double valDice, double lr, double seconds) {
+    public record Row(int epoch, double trainLoss, double valDice, double lr, double seconds) {
         String csv() {
             return String.format(Locale.ROOT, "%d,%.6f,%s,%.6g,%.3f", epoch, trainLoss,
                     Double.isNaN(valDice) ? "" : String.format(Locale.ROOT, "%.6f", valDice), lr, seconds);

@@ -26,11 +26,14 @@ import org.voxelforge.nn.loss.Losses;
  *                        batch sources and model plans take their seeds from here
  * @param validateEvery   validate every k epochs (and after the last); 0 = only after the last
  * @param patchSize       sliding-window size for validation (the training patch size)
+ * @param swaStartEpoch   stochastic weight averaging: the weights at the end of every epoch from
+ *                        this one (0-based) on are averaged into {@code models/swa.safetensors}
+ *                        (the open BraTS 2020 solution); -1 = none
  */
 public record TrainingOptions(int epochs, int stepsPerEpoch, int batchSize, String loss, boolean deepSupervision,
                               String optimizer, double lr, double weightDecay, double momentum, boolean nesterov,
                               String schedule, double clipNorm, double l2, double emaDecay, long seed, int validateEvery,
-                              int[] patchSize) {
+                              int[] patchSize, int swaStartEpoch) {
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
     public static final List<String> SCHEDULES = List.of("poly", "cosine", "constant");
 
@@ -52,7 +55,18 @@ public record TrainingOptions(int epochs, int stepsPerEpoch, int batchSize, Stri
         if (patchSize == null || patchSize.length != 3 || Arrays.stream(patchSize).anyMatch(v -> v < 1)) {
             throw new IllegalArgumentException("TrainingOptions: patch size must be 3 positive values, got " + Arrays.toString(patchSize));
         }
+        if (swaStartEpoch < -1 || swaStartEpoch >= epochs) {
+            throw new IllegalArgumentException("TrainingOptions: SWA start epoch must be -1 (none) or in 0.." + (epochs - 1) + ", got " + swaStartEpoch);
+        }
         patchSize = patchSize.clone();
+    }
+
+    /** The same options without SWA; the classic constructor shape. */
+    public TrainingOptions(int epochs, int stepsPerEpoch, int batchSize, String loss, boolean deepSupervision, String optimizer, double lr,
+                           double weightDecay, double momentum, boolean nesterov, String schedule, double clipNorm, double l2,
+                           double emaDecay, long seed, int validateEvery, int[] patchSize) {
+        this(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm,
+                l2, emaDecay, seed, validateEvery, patchSize, -1);
     }
 
     /**
@@ -68,15 +82,20 @@ public record TrainingOptions(int epochs, int stepsPerEpoch, int batchSize, Stri
 
     public long totalSteps() { return (long) epochs * stepsPerEpoch; }
 
-    public TrainingOptions withEpochs(int v) { return new TrainingOptions(v, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, validateEvery, patchSize); }
-    public TrainingOptions withLoss(String v, boolean deep) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, v, deep, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, validateEvery, patchSize); }
-    public TrainingOptions withOptimizer(String v, double learningRate, double wd, double mom, boolean nest) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, v, learningRate, wd, mom, nest, schedule, clipNorm, l2, emaDecay, seed, validateEvery, patchSize); }
-    public TrainingOptions withSchedule(String v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, v, clipNorm, l2, emaDecay, seed, validateEvery, patchSize); }
-    public TrainingOptions withClipNorm(double v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, v, l2, emaDecay, seed, validateEvery, patchSize); }
-    public TrainingOptions withL2(double v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, v, emaDecay, seed, validateEvery, patchSize); }
-    public TrainingOptions withEma(double v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, v, seed, validateEvery, patchSize); }
-    public TrainingOptions withSeed(long v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, v, validateEvery, patchSize); }
-    public TrainingOptions withValidateEvery(int v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, v, patchSize); }
+    public TrainingOptions withEpochs(int v) { return new TrainingOptions(v, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withLoss(String v, boolean deep) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, v, deep, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withOptimizer(String v, double learningRate, double wd, double mom, boolean nest) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, v, learningRate, wd, mom, nest, schedule, clipNorm, l2, emaDecay, seed, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withSchedule(String v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, v, clipNorm, l2, emaDecay, seed, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withClipNorm(double v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, v, l2, emaDecay, seed, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withL2(double v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, v, emaDecay, seed, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withEma(double v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, v, seed, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withSeed(long v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, v, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withValidateEvery(int v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, v, patchSize, swaStartEpoch); }
+
+    public TrainingOptions withSwaStart(int v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, validateEvery, patchSize, v); }
+    public TrainingOptions withBatchSize(int v) { return new TrainingOptions(epochs, stepsPerEpoch, v, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withStepsPerEpoch(int v) { return new TrainingOptions(epochs, v, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, validateEvery, patchSize, swaStartEpoch); }
+    public TrainingOptions withPatchSize(int... v) { return new TrainingOptions(epochs, stepsPerEpoch, batchSize, loss, deepSupervision, optimizer, lr, weightDecay, momentum, nesterov, schedule, clipNorm, l2, emaDecay, seed, validateEvery, v, swaStartEpoch); }
 
     /** True when epoch {@code e} (0-based) ends with a validation. */
     public boolean validatesAfter(int e) {

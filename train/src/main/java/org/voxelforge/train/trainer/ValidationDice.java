@@ -1,7 +1,12 @@
 package org.voxelforge.train.trainer;
 
 import java.util.List;
+import org.voxelforge.core.DType;
 import org.voxelforge.core.Tensor;
+import org.voxelforge.core.TensorScope;
+import org.voxelforge.nn.loss.RegionSpec;
+import org.voxelforge.train.inference.Activation;
+import org.voxelforge.train.inference.LabelReconstruction;
 import org.voxelforge.nn.Module;
 import org.voxelforge.train.inference.Prediction;
 import org.voxelforge.train.inference.Predictor;
@@ -14,6 +19,51 @@ import org.voxelforge.train.inference.Predictor;
  */
 public final class ValidationDice {
     private ValidationDice() {}
+
+    /** A validator of the mean foreground Dice over {@code cases} (softmax model, argmax labels). */
+    public static Trainer.Validator softmax(List<LabeledVolume> cases, int[] patchSize, int numClasses) {
+        List<LabeledVolume> copy = List.copyOf(cases);
+        int[] patch = patchSize.clone();
+        return model -> evaluate(model, copy, patch, numClasses);
+    }
+
+    /**
+     * A validator of the mean Dice over overlapping regions (sigmoid model, probability above
+     * 0.5 per channel) against the regions built from each case's label values.
+     */
+    public static Trainer.Validator regions(List<LabeledVolume> cases, int[] patchSize, RegionSpec regions) {
+        List<LabeledVolume> copy = List.copyOf(cases);
+        int[] patch = patchSize.clone();
+        return model -> {
+            double sum = 0;
+            try (Predictor p = Predictor.of(model, Predictor.Options.of(patch).withActivation(Activation.SIGMOID)
+                    .withReconstruction(new LabelReconstruction.Regions(new int[regions.size()], new double[regions.size()])))) {
+                for (LabeledVolume c : copy) {
+                    try (Prediction pr = p.predict(c.image()); TensorScope scope = new TensorScope()) {
+                        Tensor probs = pr.probabilities();
+                        Tensor truth = regions.build(c.labels().unsqueeze(0), DType.FLOAT32);
+                        for (int r = 0; r < regions.size(); r++) {
+                            sum += binaryDice(probs.select(0, r).gt(0.5), truth.select(0, 0).select(0, r));
+                        }
+                    }
+                }
+            }
+            return sum / (copy.size() * regions.size());
+        };
+    }
+
+    /** 2|P∩G| / (|P| + |G|) of two 0/1 masks of the same shape; 1 when both are empty. */
+    static double binaryDice(Tensor p, Tensor g) {
+        double inter = 0, sp = 0, sg = 0;
+        long n = p.numel();
+        for (long i = 0; i < n; i++) {
+            boolean a = p.getFlat(i) != 0, b = g.getFlat(i) != 0;
+            if (a) sp++;
+            if (b) sg++;
+            if (a && b) inter++;
+        }
+        return sp + sg == 0 ? 1.0 : 2 * inter / (sp + sg);
+    }
 
     /** Mean foreground Dice of {@code model} over {@code cases}; leaves the model in eval mode. */
     public static double evaluate(Module model, List<LabeledVolume> cases, int[] patchSize, int numClasses) {
