@@ -10,11 +10,7 @@ import java.util.concurrent.Callable;
 import org.voxelforge.cli.selftest.CpuChecks;
 import org.voxelforge.cli.selftest.CudaChecks;
 import org.voxelforge.cli.selftest.SelfTestCheck;
-import org.voxelforge.cli.selftest.SelfTestReport;
-import org.voxelforge.cli.selftest.SelfTestResult;
 import org.voxelforge.cli.selftest.SelfTestSuite;
-import org.voxelforge.core.io.AtomicFiles;
-import org.voxelforge.core.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,18 +41,10 @@ final class SelftestCommand implements Callable<Integer> {
         if (device != DeviceChoice.cuda) checks.addAll(CpuChecks.all(quick));
         if (device != DeviceChoice.cpu) checks.addAll(CudaChecks.all(quick, device == DeviceChoice.cuda));
         System.out.println("voxelforge selftest (" + (quick ? "quick" : "full") + ", device " + device + "): " + checks.size() + " checks");
-        long t0 = System.nanoTime();
-        List<SelfTestResult> results = new SelfTestSuite(checks).run(r -> System.out.println(SelfTestReport.line(r)));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.println(SelfTestReport.summary(results, seconds));
-        if (json != null) {
-            Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("quick", quick);
-            settings.put("device", device.name());
-            settings.put("java", Runtime.version().toString());
-            AtomicFiles.writeString(json, Json.writePretty(SelfTestReport.toJson(results, settings, seconds)));
-            System.out.println("results written to " + json);
-        }
-        return SelfTestSuite.exitCode(results);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("quick", quick);
+        settings.put("device", device.name());
+        settings.put("java", Runtime.version().toString());
+        return new SelfTestSuite(checks).runAndReport(System.out, json, settings);
     }
 }

@@ -1,8 +1,14 @@
 package org.voxelforge.cli.selftest;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.voxelforge.core.io.AtomicFiles;
+import org.voxelforge.core.io.Json;
 
 /**
  * Runs a list of checks in order, one at a time, timing each. A check that throws becomes a
@@ -25,6 +31,22 @@ public final class SelfTestSuite {
             onResult.accept(r);
         }
         return out;
+    }
+
+    /**
+     * Runs every check printing one line each to {@code out}, then the summary; writes the JSON
+     * report when {@code json} is not null. Returns the exit code ({@link #exitCode}).
+     */
+    public int runAndReport(PrintStream out, Path json, Map<String, Object> settings) throws IOException {
+        long t0 = System.nanoTime();
+        List<SelfTestResult> results = run(r -> out.println(SelfTestReport.line(r)));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        out.println(SelfTestReport.summary(results, seconds));
+        if (json != null) {
+            AtomicFiles.writeString(json, Json.writePretty(SelfTestReport.toJson(results, settings, seconds)));
+            out.println("results written to " + json);
+        }
+        return exitCode(results);
     }
 
     /** One check, timed; exceptions and errors (a missing native symbol is a LinkageError) become a FAIL. */
