@@ -59,6 +59,19 @@ class SelftestCommandTest {
         assertTrue(((Number) sgemm.get("error")).doubleValue() <= ((Number) sgemm.get("tolerance")).doubleValue());
     }
 
+    /** --device cuda runs only the CUDA checks; where CUDA is missing that is a FAIL (exit 1), not a silent SKIP. */
+    @Test void deviceCudaRunsOnlyCudaChecksAndFailsWithoutAGpu() {
+        CliRun r = CliRun.run("selftest", "--quick", "--device", "cuda");
+        assertFalse(r.out().lines().anyMatch(l -> l.startsWith("cpu ") || l.startsWith("gradcheck ")), r.out());
+        if (CudaRuntime.isAvailable()) {
+            assertEquals(0, r.code(), r.out());
+        } else {
+            assertEquals(1, r.code(), r.out());
+            String device = r.out().lines().filter(l -> l.startsWith("cuda device ")).findFirst().orElseThrow();
+            assertTrue(device.contains(" FAIL ") && device.contains(CudaRuntime.unavailableReason()), device);
+        }
+    }
+
     @Test void badDeviceIsAUserError() {
         CliRun r = CliRun.run("selftest", "--device", "tpu");
         assertNotEquals(0, r.code());
