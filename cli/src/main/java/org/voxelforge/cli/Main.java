@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "3D medical image segmentation engine and framework, in Java.",
         subcommands = {SynthCommand.class, ConvertMsdCommand.class, ConvertCsvCommand.class, AnalyzeCommand.class,
                 PreprocessCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class, PostprocessCommand.class, EnsembleCommand.class,
-                AverageWeightsCommand.class, RunCommand.class, InspectCommand.class, DemoCommand.class, InfoCommand.class,
+                AverageWeightsCommand.class, RunCommand.class, InspectCommand.class, SelftestCommand.class, DemoCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
