@@ -41,9 +41,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         ResultsTable t = Evaluator.evaluate(predictions, groundTruth,
                 new Evaluator.Options(classes(finalClasses), parseMetrics(metrics), tolerance), output);
-        double[] mean = t.summary("Mean");
+        System.out.println(t.render());
         System.out.println("evaluated " + t.ids().size() + " cases; wrote " + output);
-        for (int c = 0; c < t.columns().size(); c++) System.out.printf(Locale.ROOT, "  %-20s mean %.4f%n", t.columns().get(c), mean[c]);
         return 0;
     }
 
