@@ -75,8 +75,8 @@ public final class LineChart {
                 yMax = Math.max(yMax, s.ys[i]);
             }
         boolean any = xMin <= xMax;
-        xAxis = b.xRange != null ? NiceTicks.of(b.xRange[0], b.xRange[1], 8)
-                : any ? NiceTicks.of(xMin, xMax, 8) : NiceTicks.of(0, 1, 8);
+        xAxis = b.xRange != null ? NiceTicks.of(b.xRange[0], b.xRange[1], 8, b.integerX)
+                : any ? NiceTicks.of(xMin, xMax, 8, b.integerX) : NiceTicks.of(0, 1, 8, b.integerX);
         yAxis = b.yRange != null ? NiceTicks.of(b.yRange[0], b.yRange[1], 5)
                 : any ? NiceTicks.of(yMin, yMax, 5) : NiceTicks.of(0, 1, 5);
     }
@@ -121,12 +121,14 @@ public final class LineChart {
         r.noClip();
         r.fillRect(boxLeft, boxTop, boxWidth, boxHeight, BACKGROUND);
         drawGridAndTicks(r);
+        r.strokeRect(plotLeft, plotTop, plotRight - plotLeft + 1, plotBottom - plotTop + 1, INK);
 
-        r.clip(plotLeft + 1, plotTop + 1, plotRight - 1, plotBottom - 1);
+        // Series go over the frame, clipped just outside it, so a point on the axis keeps its whole marker.
+        int m = MARKER_SIZE / 2;
+        r.clip(plotLeft - m, plotTop - m, plotRight + m, plotBottom + m);
         for (Series s : series) drawSeries(r, s);
         r.noClip();
 
-        r.strokeRect(plotLeft, plotTop, plotRight - plotLeft + 1, plotBottom - plotTop + 1, INK);
         int th = BitmapFont.textHeight(TEXT_SCALE);
         if (!xTitle.isEmpty())
             r.text((plotLeft + plotRight - BitmapFont.textWidth(xTitle, TEXT_SCALE)) / 2, plotBottom + TICK_LENGTH + 4 + th + 8,
@@ -202,6 +204,7 @@ public final class LineChart {
         private String xTitle = "", yTitle = "", emptyMessage = "no data";
         private double[] xRange, yRange;
         private LegendCorner legendCorner = LegendCorner.TOP_RIGHT;
+        private boolean integerX;
         private final List<Series> series = new ArrayList<>();
 
         private Builder(int left, int top, int width, int height) {
@@ -222,6 +225,8 @@ public final class LineChart {
         public Builder xRange(double lo, double hi) { xRange = range("xRange", lo, hi); return this; }
         /** The y data range to tick (widened to nice bounds) instead of the series' own; values outside are clipped. */
         public Builder yRange(double lo, double hi) { yRange = range("yRange", lo, hi); return this; }
+        /** x ticks on whole numbers only (an epoch axis). */
+        public Builder integerX() { integerX = true; return this; }
         public Builder add(Series s) { series.add(Objects.requireNonNull(s)); return this; }
         public LineChart build() { return new LineChart(this); }
 

@@ -20,7 +20,10 @@ public record NiceTicks(double lo, double hi, double step, int exponent) {
      * The nice axis for data in [min, max]: the step is the smallest nice number >= (max - min)
      * / target, so the axis has at most target + 2 intervals and at least about 0.4 * target.
      */
-    public static NiceTicks of(double min, double max, int target) {
+    public static NiceTicks of(double min, double max, int target) { return of(min, max, target, false); }
+
+    /** As {@link #of(double, double, int)}; with {@code integers} the step is at least 1 (for epoch axes). */
+    public static NiceTicks of(double min, double max, int target, boolean integers) {
         if (!Double.isFinite(min) || !Double.isFinite(max) || min > max)
             throw new IllegalArgumentException("NiceTicks.of: range [" + min + ", " + max + "] must be finite with min <= max");
         if (target < 1) throw new IllegalArgumentException("NiceTicks.of: target " + target + " intervals must be >= 1");
@@ -40,6 +43,7 @@ public record NiceTicks(double lo, double hi, double step, int exponent) {
         else if (f <= 2.0 + 1e-9) mult = 2;
         else if (f <= 5.0 + 1e-9) mult = 5;
         else { mult = 1; exp += 1; base = Math.pow(10, exp); }
+        if (integers && exp < 0) { mult = 1; exp = 0; base = 1; }
         double step = mult * base;
         // Small tolerances keep a bound that is already a multiple (0.3 / 0.1 = 2.9999...) from growing a tick.
         double lo = Math.floor(min / step + 1e-9) * step;

@@ -10,7 +10,7 @@ import org.voxelforge.core.io.AtomicFiles;
 /**
  * The {@code progress.png} of a training run (like nnU-Net's): a title, then three stacked
  * panels sharing the epoch axis: training loss, validation Dice on a fixed 0..1 axis, and
- * learning rate. Written with our own PNG encoder and bitmap font (no java.awt), to a
+ * learning rate. Written with our own PNG encoder and bitmap font (no desktop module), to a
  * temporary name first and renamed, so a killed run never leaves half a picture.
  */
 public final class ProgressChart {
@@ -75,14 +75,14 @@ public final class ProgressChart {
 
         int panelH = (HEIGHT - TITLE_HEIGHT) / 3;
         LineChart lossChart = LineChart.builder(0, TITLE_HEIGHT, WIDTH, panelH)
-                .xTitle("epoch").yTitle("train loss").xRange(first, last).emptyMessage("no finite loss")
+                .xTitle("epoch").integerX().yTitle("train loss").xRange(first, last).emptyMessage("no finite loss")
                 .add(new LineChart.Series("train loss", LOSS_RGB, epochs, loss, false)).build();
         LineChart diceChart = LineChart.builder(0, TITLE_HEIGHT + panelH, WIDTH, panelH)
-                .xTitle("epoch").yTitle("val Dice").xRange(first, last).yRange(0, 1).emptyMessage("no validation yet")
+                .xTitle("epoch").integerX().yTitle("val Dice").xRange(first, last).yRange(0, 1).emptyMessage("no validation yet")
                 .legendCorner(LineChart.LegendCorner.BOTTOM_RIGHT)
                 .add(new LineChart.Series("val Dice", DICE_RGB, diceX, diceY, true)).build();
         LineChart lrChart = LineChart.builder(0, TITLE_HEIGHT + 2 * panelH, WIDTH, panelH)
-                .xTitle("epoch").yTitle("learning rate").xRange(first, last).emptyMessage("no learning rate")
+                .xTitle("epoch").integerX().yTitle("learning rate").xRange(first, last).emptyMessage("no learning rate")
                 .add(new LineChart.Series("lr", LR_RGB, epochs, lr, false)).build();
         return List.of(lossChart, diceChart, lrChart);
     }
