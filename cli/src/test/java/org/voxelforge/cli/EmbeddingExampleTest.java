@@ -27,6 +27,9 @@ import org.voxelforge.data.nifti.NiftiReader;
 import org.voxelforge.data.nifti.NiftiWriter;
 import org.voxelforge.nn.io.Weights;
 import org.voxelforge.nn.models.DynamicUNet;
+import org.voxelforge.train.inference.Activation;
+import org.voxelforge.train.pipeline.ModelConfig;
+import org.voxelforge.train.pipeline.ResultsLayout;
 
 /**
  * docs/embedding.md's example, compiled and run as a user would: against the six inference jars
@@ -51,22 +54,28 @@ class EmbeddingExampleTest {
         int rc = javac.run(null, diag, diag, "-cp", classpath, "-d", classes.toString(), "--add-modules", "jdk.incubator.vector", file.toString());
         assertEquals(0, rc, "javac:\n" + diag);
 
-        // a tiny case: one modality, 3 labels, a 2-stage U-Net with 4 base features and random weights
+        // a tiny trained results folder: one modality, 3 labels, a 2-stage U-Net with 4 base features and random weights
         int[] shape = {9, 7, 6};
-        Path image = tmp.resolve("t1.nii.gz"), config = tmp.resolve("config.json"), weights = tmp.resolve("model.safetensors");
+        Path image = tmp.resolve("t1.nii.gz"), results = tmp.resolve("results");
         Path out = tmp.resolve("pred").resolve("case_seg.nii.gz");
         writeImage(image, shape);
+        Files.createDirectories(results);
         new AnalysisConfig("embed", "mr", List.of("t1"), List.of(0, 1, 2), Map.of("fg", List.of(1, 2)),
                 new double[] {1, 1, 1}, new double[] {1, 1, 1}, false, 0, false, 0, Map.of(), new int[] {8, 8, 8},
-                new double[] {1, 1, 1}, 1, 0, Map.of()).write(config);
-        try (DynamicUNet model = new DynamicUNet(DynamicUNet.Plan.isotropic(1, 3, 2).withFeatures(4, 320).withSeed(7))) {
-            Weights.save(model, weights);
+                new double[] {1, 1, 1}, 1, 0, Map.of()).write(results.resolve("config.json"));
+        ResultsLayout layout = new ResultsLayout(results);
+        ModelConfig mc = ModelConfig.plan(List.of("t1"), new int[] {8, 8, 8}, 4, 16, false, Activation.SOFTMAX, new int[] {0, 1, 2},
+                null, null, null, 7, "mist");
+        Files.createDirectories(layout.modelsDir());
+        mc.write(layout.modelConfig());
+        Files.createDirectories(layout.weights(0, "final").getParent());
+        try (DynamicUNet model = mc.newModel()) {
+            Weights.save(model, layout.weights(0, "final"));
         }
 
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-cp", classpath + File.pathSeparator + classes, "-Dstages=2", "-Dfeatures=4", name.group(1),
-                config.toString(), weights.toString(), out.toString(), image.toString()));
+                "-cp", classpath + File.pathSeparator + classes, name.group(1), results.toString(), out.toString(), image.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         boolean done = p.waitFor(60, TimeUnit.SECONDS);
         String log = new String(p.getInputStream().readAllBytes());
@@ -74,6 +83,7 @@ class EmbeddingExampleTest {
         assertTrue(done, "the example did not finish in 60 s:\n" + log);
         assertEquals(0, p.exitValue(), log);
         assertTrue(log.contains("of shape " + Arrays.toString(shape)), log);
+        assertTrue(log.contains("modalities [t1], 1 fold(s) averaged") && log.contains("probabilities [3, "), log);
         try (NiftiImage back = NiftiReader.read(out)) {
             assertArrayEquals(shape, back.shape());
             for (int l : back.data().cast(org.voxelforge.core.DType.INT32).toIntArray()) assertTrue(l >= 0 && l <= 2, "label " + l);

@@ -105,6 +105,16 @@ public final class ResultsPredictor implements AutoCloseable {
         return new ResultsPredictor(mc, analysis, files, o);
     }
 
+    /**
+     * Without a results folder: a {@code model_config.json}, the analysis's {@code config.json}
+     * and one or more weights files of that model (averaged). {@code o.folds()} and
+     * {@code o.checkpoint()} are not used.
+     */
+    public static ResultsPredictor of(Path modelConfig, Path analysisConfig, List<Path> weights, Options o) throws IOException {
+        if (!Files.isRegularFile(analysisConfig)) throw new IllegalArgumentException("predict: " + analysisConfig + " does not exist");
+        return new ResultsPredictor(ModelConfig.read(modelConfig), AnalysisConfig.read(analysisConfig), weights, o);
+    }
+
     private static Path weightsOf(ResultsLayout layout, int fold, String which) {
         Path p = layout.weights(fold, which);
         if (Files.isRegularFile(p)) return p;
