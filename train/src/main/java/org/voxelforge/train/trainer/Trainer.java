@@ -237,6 +237,10 @@ public final class Trainer implements AutoCloseable {
                 l = loss.compute(model.apply(x), batch.labels(), batch.maskOrNull());
             }
             value = l.value().item();
+            if (!Double.isFinite(value)) {
+                throw new TrainingDivergedException(epoch, step, "loss " + value + "; " + NonFiniteOrigin.find(l)
+                        + "; check the input batch for NaN/Inf and lower the learning rate");
+            }
             l.backward();
             var named = model.namedParameters();
             double norm = options.clipNorm() > 0 ? GradClipping.clipGradNorm(named, options.clipNorm(), 2, false)
