@@ -17,7 +17,7 @@ import org.voxelforge.nn.optim.Adam;
 /**
  * JIT warm-up of a whole training step: prints the wall time of every step (forward of all
  * deep-supervision heads, nnU-Net dice_ce deep-supervision loss, backward, Adam) of a small
- * DynamicUNet on one fixed synthetic batch, then a bitwise fingerprint of the trained weights, the
+ * DynamicUNet on one fixed synthetic batch (wall and process CPU time), then a bitwise fingerprint of the trained weights, the
  * steady time (median of the last 10 steps),
  * the first step from which steps stay near it, and the total of the first 50 steps. Run it with
  * and without JIT flags (e.g. {@code -XX:-TieredCompilation}, {@code -XX:+PrintCompilation}) to
@@ -39,7 +39,7 @@ public final class TrainStepTiming {
         System.out.printf("train step timing: DynamicUNet features %d..%d, %d stages, input [%d, %d, %d, %d, %d], %d threads, sgemm %s%n",
                 base, maxFeatures, stages, batch, CHANNELS, patch, patch, patch, Parallel.threads(), Sgemm.kernelName());
         DynamicUNet.Plan plan = DynamicUNet.Plan.isotropic(CHANNELS, CLASSES, stages).withFeatures(base, maxFeatures).withSeed(1);
-        double[] ms = new double[steps];
+        double[] ms = new double[steps], cpu = new double[steps];
         try (TensorScope outer = new TensorScope(); DynamicUNet net = new DynamicUNet(plan);
              Adam opt = new Adam(net.trainableParameters(), 1e-3)) {
             RandomGenerator rng = new RandomGenerator(5);
@@ -48,7 +48,7 @@ public final class TrainStepTiming {
             DeepSupervisionLoss deepLoss = null;
             net.train(true);
             for (int s = 0; s < steps; s++) {
-                long t0 = System.nanoTime();
+                long t0 = System.nanoTime(), c0 = cpuNanos();
                 double loss;
                 try (TensorScope scope = new TensorScope()) {
                     opt.zeroGrad();
@@ -60,18 +60,25 @@ public final class TrainStepTiming {
                     loss = l.value().item();
                 }
                 ms[s] = (System.nanoTime() - t0) / 1e6;
-                System.out.printf("step %3d  %8.1f ms  loss %.9f%n", s + 1, ms[s], loss);
+                cpu[s] = (cpuNanos() - c0) / 1e6;
+                System.out.printf("step %3d  %8.1f ms wall  %8.1f ms cpu  loss %.9f%n", s + 1, ms[s], cpu[s], loss);
             }
             // a bitwise fingerprint of the trained weights: equal across runs, JIT flags and kernel rewrites
             long h = 1;
             for (Variable p : net.trainableParameters()) for (double v : p.value().toDoubleArray()) h = 31 * h + Double.doubleToLongBits(v);
             System.out.printf("parameter fingerprint %016x%n", h);
         }
-        summarize(ms);
+        summarize("wall", ms);
+        summarize("cpu", cpu);
+    }
+
+    /** CPU time of the whole process (all threads, JIT compilers included): on a shared machine wall time also measures the neighbours. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Steady = median of the last 10 steps; warm from the first step after which no step exceeds 1.25x steady. */
-    static void summarize(double[] ms) {
+    static void summarize(String what, double[] ms) {
         int n = ms.length, tail = Math.min(10, n);
         double[] last = Arrays.copyOfRange(ms, n - tail, n);
         Arrays.sort(last);
@@ -80,8 +87,8 @@ public final class TrainStepTiming {
         while (warm > 0 && ms[warm - 1] <= 1.25 * steady) warm--;
         double first50 = 0;
         for (int i = 0; i < Math.min(50, n); i++) first50 += ms[i];
-        System.out.printf("steady %.1f ms/step (median of last %d); within 1.25x of steady from step %d on; first %d steps %.1f s%n",
-                steady, tail, warm + 1, Math.min(50, n), first50 / 1e3);
+        System.out.printf("%s: steady %.1f ms/step (median of last %d); within 1.25x of steady from step %d on; first %d steps %.1f s%n",
+                what, steady, tail, warm + 1, Math.min(50, n), first50 / 1e3);
     }
 
     /** A ball per class shell around the volume's centre: labels 0..3 by distance, offset per sample. */

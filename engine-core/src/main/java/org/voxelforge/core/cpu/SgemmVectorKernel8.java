@@ -101,7 +101,7 @@ final class SgemmVectorKernel8 implements SgemmMicroKernel {
      * written as one method with the store epilogue inlined (1.7 KB of bytecode) it was too large
      * for C1 ("out of virtual registers"), so it ran as unintrinsified tier-2 code, about 100x
      * slower, until C2 compiled it, and each new alpha/beta/edge case trapped C2's code back there.
-     * The round trip through {@code tile} costs 16 vector stores and loads per kc-deep tile.
+     * The round trip through {@code tile} costs 2 MR vector stores and loads per kc-deep tile.
      */
     @Override public void multiplyInto(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile,
                                        int rows, int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
