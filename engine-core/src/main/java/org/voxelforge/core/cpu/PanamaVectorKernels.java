@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,8 +14,9 @@ import org.voxelforge.core.UnaryOp;
  * {@link VectorKernels} on the incubating Vector API. Only {@link VectorKernelsProvider}
  * names this class (reflectively), so nothing else links against jdk.incubator.vector.
  * Each loop runs whole vectors and finishes the tail with the scalar definitions.
- * Operators are constants at each call site (a switch outside or inside the loop, never a
- * variable operator), which the JIT needs to turn them into vector instructions.
+ * Operators are constants at each call site, which the JIT needs to turn them into vector
+ * instructions; the binary and unary ops pick one small loop per operator with a switch before
+ * the loop, never inside it ({@link PanamaBinaryF32}, {@link PanamaUnaryF32}).
  */
 final class PanamaVectorKernels implements VectorKernels {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -38,25 +38,15 @@ final class PanamaVectorKernels implements VectorKernels {
 
     @Override public void binaryF32(BinaryOp op, MemorySegment a, long ai, int aInc, MemorySegment b, long bi, int bInc,
                                     MemorySegment out, long oi, int n) {
-        if (n == 0) return; // a broadcast operand is read up front; an empty row may have none
-        int step = FS.length(), bound = n - n % step, i = 0;
-        FloatVector ca = aInc == 0 ? FloatVector.broadcast(FS, a.getAtIndex(ScalarVectorKernels.F, ai)) : null;
-        FloatVector cb = bInc == 0 ? FloatVector.broadcast(FS, b.getAtIndex(ScalarVectorKernels.F, bi)) : null;
-        for (; i < bound; i += step) {
-            FloatVector x = ca != null ? ca : loadF(a, ai + i);
-            FloatVector y = cb != null ? cb : loadF(b, bi + i);
-            FloatVector r = switch (op) {
-                case ADD -> x.add(y);
-                case SUB -> x.sub(y);
-                case MUL -> x.mul(y);
-                case DIV -> x.div(y);
-                case MAXIMUM -> x.max(y);
-                case MINIMUM -> x.min(y);
-                default -> throw new IllegalArgumentException(op.label() + " has no float kernel");
-            };
-            r.intoMemorySegment(out, (oi + i) * 4, NO);
+        // op and broadcast pattern are chosen here, outside any loop (see PanamaBinaryF32 for why)
+        int bound = n - n % FS.length();
+        if (bound > 0) {
+            if (aInc != 0 && bInc != 0) PanamaBinaryF32.vv(op, a, ai, b, bi, out, oi, bound);
+            else if (aInc != 0) PanamaBinaryF32.vs(op, a, ai, b.getAtIndex(ScalarVectorKernels.F, bi), out, oi, bound);
+            else if (bInc != 0) PanamaBinaryF32.sv(op, a.getAtIndex(ScalarVectorKernels.F, ai), b, bi, out, oi, bound);
+            else bound = 0; // both broadcast (rare): the scalar loop does the row, with the same bits
         }
-        if (i < n) TAIL.binaryF32(op, a, ai + (long) i * aInc, aInc, b, bi + (long) i * bInc, bInc, out, oi + i, n - i);
+        if (bound < n) TAIL.binaryF32(op, a, ai + (long) bound * aInc, aInc, b, bi + (long) bound * bInc, bInc, out, oi + bound, n - bound);
     }
 
     @Override public void binaryF64(BinaryOp op, MemorySegment a, long ai, int aInc, MemorySegment b, long bi, int bInc,
@@ -90,26 +80,9 @@ final class PanamaVectorKernels implements VectorKernels {
             TAIL.unaryF32(op, x, xi, out, oi, n);
             return;
         }
-        int step = FS.length(), bound = n - n % step, i = 0;
-        FloatVector zero = FloatVector.zero(FS), one = FloatVector.broadcast(FS, 1f);
-        for (; i < bound; i += step) {
-            FloatVector v = loadF(x, xi + i);
-            FloatVector r = switch (op) {
-                case NEG -> v.neg();
-                case SQRT -> v.sqrt();
-                case ABS -> v.abs();
-                case RELU -> v.blend(zero, v.compare(VectorOperators.LE, 0f)); // NaN compares false and stays
-                case SIGN -> {
-                    VectorMask<Float> pos = v.compare(VectorOperators.GT, 0f), neg = v.compare(VectorOperators.LT, 0f);
-                    yield v.blend(one, pos).blend(one.neg(), neg); // zeros and NaN keep themselves
-                }
-                case RECIPROCAL -> one.div(v);
-                case SQUARE -> v.mul(v);
-                case EXP, LOG, SIGMOID, TANH, ERF -> throw new AssertionError(op + " runs on the scalar reference; see above");
-            };
-            r.intoMemorySegment(out, (oi + i) * 4, NO);
-        }
-        if (i < n) TAIL.unaryF32(op, x, xi + i, out, oi + i, n - i);
+        int bound = n - n % FS.length();
+        if (bound > 0) PanamaUnaryF32.run(op, x, xi, out, oi, bound);
+        if (bound < n) TAIL.unaryF32(op, x, xi + bound, out, oi + bound, n - bound);
     }
 
     @Override public void leakyReluF32(MemorySegment x, long xi, float slope, MemorySegment out, long oi, int n) {

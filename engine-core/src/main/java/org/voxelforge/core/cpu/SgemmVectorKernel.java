@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * times the fma ports, with B reloaded once per 6 fmas. With 32 vector registers (AVX-512) the
  * tile, the B vectors and one broadcast fit without spills; on AVX2 (16 registers) C2 spills.
  *
- * <p>Full tiles go straight from the accumulators into C ({@link #multiplyInto}); only edge tiles
- * pass through the scratch tile and the scalar store. Both apply the same
- * {@code fma(acc, alpha, beta * c)} arithmetic, so the path taken does not change any bit.
+ * <p>Accumulators go to a scratch tile; full tiles are then stored into C with vectors, edge
+ * tiles with the scalar store. Both apply the same {@code fma(acc, alpha, beta * c)} arithmetic
+ * (plain {@code alpha * acc} when beta is 0), so the path taken does not change any bit.
  *
  * <p>Used on machines with narrower vectors (16 registers on AVX2); see {@link SgemmKernels}.
  *
@@ -85,91 +85,42 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
         c51.intoArray(tile, 5 * NR + 1 * L);
     }
 
+    /**
+     * {@link #multiply} into the scratch tile, then a vector store for full tiles (the scalar one
+     * for edge tiles). Kept small on purpose, with the accumulators in {@link #multiply} only:
+     * written as one method with the store epilogue inlined (1.7 KB of bytecode) it was too large
+     * for C1 ("out of virtual registers" in the 8-row kernel), so it ran as unintrinsified tier-2 code, about 100x
+     * slower, until C2 compiled it, and each new alpha/beta/edge case trapped C2's code back there.
+     * The round trip through {@code tile} costs 2 MR vector stores and loads per kc-deep tile.
+     */
     @Override public void multiplyInto(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile,
                                        int rows, int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
-        if (rows != MR || cols != NR) {
-            multiply(kc, ap, aIdx, bp, bIdx, tile);
-            SgemmScalarKernel.storeScalar(tile, NR, rows, cols, alpha, beta, c, cOff, ldc);
-            return;
-        }
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, aIdx += MR, bIdx += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + 1 * L);
-            FloatVector a;
-            a = FloatVector.broadcast(S, ap[aIdx + 0]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[aIdx + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[aIdx + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[aIdx + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[aIdx + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[aIdx + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-        }
+        multiply(kc, ap, aIdx, bp, bIdx, tile);
+        if (rows != MR || cols != NR) SgemmScalarKernel.storeScalar(tile, NR, rows, cols, alpha, beta, c, cOff, ldc);
+        else if (beta == 0f) storeFullNoBeta(tile, alpha, c, cOff, ldc);
+        else storeFull(tile, alpha, beta, c, cOff, ldc);
+    }
+
+    /** {@code C = alpha * tile} for a full tile; C is not read (BLAS semantics for beta = 0). */
+    private static void storeFullNoBeta(float[] tile, float alpha, MemorySegment c, long cOff, long ldc) {
+        FloatVector al = FloatVector.broadcast(S, alpha);
         long row = cOff * 4, step = ldc * 4;
-        if (beta == 0f) {
-            if (alpha != 1f) {
-                FloatVector al = FloatVector.broadcast(S, alpha);
-                c00 = c00.mul(al);
-                c01 = c01.mul(al);
-                c10 = c10.mul(al);
-                c11 = c11.mul(al);
-                c20 = c20.mul(al);
-                c21 = c21.mul(al);
-                c30 = c30.mul(al);
-                c31 = c31.mul(al);
-                c40 = c40.mul(al);
-                c41 = c41.mul(al);
-                c50 = c50.mul(al);
-                c51 = c51.mul(al);
+        for (int r = 0; r < MR; r++, row += step) {
+            FloatVector.fromArray(S, tile, r * NR).mul(al).intoMemorySegment(c, row, NATIVE);
+            FloatVector.fromArray(S, tile, r * NR + L).mul(al).intoMemorySegment(c, row + L * 4L, NATIVE);
+        }
+    }
+
+    /** {@code C = fma(tile, alpha, beta * C)} for a full tile, as {@link SgemmScalarKernel#storeScalar}. */
+    private static void storeFull(float[] tile, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        long row = cOff * 4, step = ldc * 4;
+        for (int r = 0; r < MR; r++, row += step) {
+            for (int h = 0; h < 2; h++) {
+                long at = row + h * L * 4L;
+                FloatVector.fromArray(S, tile, r * NR + h * L).fma(al, FloatVector.fromMemorySegment(S, c, at, NATIVE).mul(beta))
+                        .intoMemorySegment(c, at, NATIVE);
             }
-            c00.intoMemorySegment(c, row, NATIVE);
-            c01.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c10.intoMemorySegment(c, row, NATIVE);
-            c11.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c20.intoMemorySegment(c, row, NATIVE);
-            c21.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c30.intoMemorySegment(c, row, NATIVE);
-            c31.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c40.intoMemorySegment(c, row, NATIVE);
-            c41.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c50.intoMemorySegment(c, row, NATIVE);
-            c51.intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-        } else {
-            FloatVector al = FloatVector.broadcast(S, alpha);
-            c00.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
-            c01.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c10.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
-            c11.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c20.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
-            c21.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c30.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
-            c31.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c40.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
-            c41.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
-            row += step;
-            c50.fma(al, FloatVector.fromMemorySegment(S, c, row, NATIVE).mul(beta)).intoMemorySegment(c, row, NATIVE);
-            c51.fma(al, FloatVector.fromMemorySegment(S, c, row + 1 * L * 4L, NATIVE).mul(beta)).intoMemorySegment(c, row + 1 * L * 4L, NATIVE);
         }
     }
 

@@ -139,6 +139,23 @@ class SgemmTest {
         empty.assertClose(empty.run(SgemmKernels.BEST, 2), "k=0");
     }
 
+    @Test void vectorKernelStoresTheScalarKernelsBits() {
+        // both sum each element with fmas in order p = 0..k-1 and store fma(acc, alpha, beta * c)
+        // (alpha * acc when beta is 0), so full tiles (vector store), edge tiles (scalar store) and
+        // the scalar kernel must agree bit for bit, for every alpha/beta case the drivers use
+        for (SgemmMicroKernel kern : new SgemmMicroKernel[] {new SgemmVectorKernel(), new SgemmVectorKernel8()}) {
+            for (float[] ab : new float[][] {{1f, 0f}, {-1.5f, 0f}, {1f, 1f}, {0.75f, 0.5f}}) {
+                for (int[] s : new int[][] {{67, 100, 300}, {8, 64, 5}, {33, 31, 600}}) {
+                    Problem p = new Problem(s[0] + s[2], false, false, s[0], s[1], s[2], ab[0], ab[1]);
+                    float[] vector = p.run(kern, 2), scalar = p.run(SgemmKernels.SCALAR, 1);
+                    for (int i = 0; i < vector.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(scalar[i]), Float.floatToRawIntBits(vector[i]), kern.describe() + " " + p + " at " + i);
+                    }
+                }
+            }
+        }
+    }
+
     @Test void resultIsBitwiseIdenticalForAnyThreadCount() {
         // {6, 1000, 40}: one row block, so threads split its micro-panels instead
         for (int[] s : new int[][] {{300, 200, 300}, {6, 1000, 40}, {145, 33, 257}}) {
