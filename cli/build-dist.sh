@@ -61,10 +61,7 @@ cat > "$tmp/bin/voxelforge" <<'LAUNCHER'
 set -euo pipefail
 self="$(readlink -f "${BASH_SOURCE[0]}")"
 home="$(cd "$(dirname "$self")/.." && pwd)"
-# Long CPU runs use C2 only (Vector API warm-up; see the project's ./voxelforge launcher).
-jit=""
-case "${1:-}" in train|run|demo|predict|inspect) jit="-XX:-TieredCompilation" ;; esac
-exec "$home/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED $jit \
+exec "$home/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   ${VOXELFORGE_JAVA_OPTS:-} -cp "$home/lib/*" org.voxelforge.cli.Main "$@"
 LAUNCHER
 chmod +x "$tmp/bin/voxelforge"
