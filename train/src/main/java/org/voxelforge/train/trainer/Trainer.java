@@ -204,7 +204,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private String progressLine(int epoch, double trainLoss, double dice, double lr, double seconds, double etaSeconds) {
-        String val = Double.isNaN(dice) ? "" : String.format(Locale.ROOT, "  val dice %.4f (best %.4f @ %d)", dice, bestDice, bestEpoch);
+        String val = Double.isNaN(dice) ? "" : String.format(Locale.ROOT, "  val dice %.4f (best %.4f at epoch %d)", dice, bestDice, bestEpoch + 1);
         return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f%s  lr %.3e  %.1f s  ETA %s", epoch + 1, options.epochs(), trainLoss,
                 val, lr, seconds, duration(etaSeconds));
     }
