@@ -44,7 +44,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--thresholds", split = ",", description = "Region thresholds for region (sigmoid) models, e.g. 0.45,0.4,0.45 for WT,TC,ET.")
     double[] thresholds;
 
-    @Option(names = "--probabilities", description = "Also write <output>/probabilities/<id>.npy (float32 [K, X, Y, Z] on the preprocessed grid).")
+    @Option(names = "--probabilities", description = "Also write <output>/probabilities/<id>.nii.gz (float32 [X, Y, Z, K] on the original grid, one volume per output channel).")
     boolean probabilities;
 
     @Option(names = "--train-cases", description = "With a dataset.json: predict its training cases instead of its test cases.")

@@ -82,8 +82,20 @@ class TrainPredictCommandsTest {
         try (var files = Files.list(out)) {
             assertEquals(1, files.filter(f -> f.toString().endsWith(".nii.gz")).count());
         }
-        try (var files = Files.list(out.resolve("probabilities"))) {
-            assertEquals(1, files.count());
+        // probabilities on the original grid: [X, Y, Z, K], each voxel's softmax summing to 1
+        Path label;
+        try (var files = Files.list(out)) {
+            label = files.filter(f -> f.toString().endsWith(".nii.gz")).findFirst().orElseThrow();
+        }
+        try (NiftiImage lab = NiftiReader.read(label);
+             NiftiImage prob = NiftiReader.read(out.resolve("probabilities").resolve(label.getFileName()))) {
+            int[] d = lab.data().dims(), pd = prob.data().dims();
+            assertArrayEquals(new int[] {d[0], d[1], d[2], 4}, pd);
+            float[] v = prob.data().contiguous().toFloatArray();
+            for (int i = 0; i < v.length / 4; i++) {
+                double sum = v[4 * i] + v[4 * i + 1] + v[4 * i + 2] + v[4 * i + 3];
+                assertEquals(1.0, sum, 1e-3, "voxel " + i);
+            }
         }
     }
 

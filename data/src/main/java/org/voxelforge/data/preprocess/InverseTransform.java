@@ -56,6 +56,47 @@ public final class InverseTransform {
     }
 
     /**
+     * One probability map on the preprocessed grid (row-major, shape {@code resampledShape()}) on
+     * the original grid as float32: resampled linearly (the low-resolution axis of anisotropic
+     * data by nearest neighbour) and clamped to [0, 1], {@code outside} outside the crop box,
+     * reoriented back exactly.
+     */
+    public static Tensor probabilityToOriginal(float[] p, CaseGeometry g, float outside) {
+        int[] dims = g.resampledShape(), cropDims = g.crop().size();
+        if (p.length != dims[0] * dims[1] * dims[2]) {
+            throw new IllegalArgumentException("inverse preprocess " + g.id() + ": " + p.length
+                    + " probabilities do not fill the preprocessed shape " + Arrays.toString(dims));
+        }
+        double[] v = new double[p.length];
+        for (int i = 0; i < v.length; i++) v[i] = p[i];
+        double[] back = v;
+        if (!Arrays.equals(dims, cropDims)) {
+            if (SpacingPlanner.anisotropic(g.spacingBefore())) {
+                int low = SpacingPlanner.lowResAxis(g.spacingBefore());
+                int[] mid = dims.clone();
+                mid[low] = cropDims[low];
+                back = org.voxelforge.data.resample.Zoom.resize(org.voxelforge.data.resample.Zoom.resize(v, dims, mid, 0), mid, cropDims, 1);
+            } else {
+                back = org.voxelforge.data.resample.Zoom.resize(v, dims, cropDims, 1);
+            }
+        }
+        int[] rai = g.raiShape(), start = g.crop().start();
+        float[] full = new float[rai[0] * rai[1] * rai[2]];
+        Arrays.fill(full, outside);
+        for (int i = 0; i < cropDims[0]; i++) {
+            for (int j = 0; j < cropDims[1]; j++) {
+                int src = (i * cropDims[1] + j) * cropDims[2];
+                int dst = ((start[0] + i) * rai[1] + start[1] + j) * rai[2] + start[2];
+                for (int k = 0; k < cropDims[2]; k++) full[dst + k] = (float) Math.min(1, Math.max(0, back[src + k]));
+            }
+        }
+        Reorientation plan = Reorientation.plan(g.originalAffine(), g.originalShape(), g.workingCodes());
+        try (TensorScope scope = new TensorScope()) {
+            return scope.retain(plan.undo(Tensor.of(full, rai)));
+        }
+    }
+
+    /**
      * The labels as a uint8 NIfTI image on the original grid: with {@code original}'s header
      * (qform, sform, units, description) when given, else a minimal header of the original affine.
      */

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.voxelforge.data.npy.Npy;
 import org.voxelforge.train.inference.CasePrediction;
 
 /** Predicts a list of cases into a folder of {@code <id>.nii.gz} label maps (and optionally probabilities). */
@@ -23,7 +22,7 @@ public final class BatchPrediction {
 
     /**
      * Writes {@code <out>/<id>.nii.gz} for each case (uint8, the first image's header) and, when
-     * asked, {@code <out>/probabilities/<id>.npy} (float32 [K, X, Y, Z] on the preprocessed grid).
+     * asked, {@code <out>/probabilities/<id>.nii.gz} (float32 [X, Y, Z, K], original grid).
      * A case that fails is reported by id and leaves no file.
      */
     public static Report run(ResultsPredictor p, List<PredictionCases.Case> cases, Path out, boolean probabilities, PrintStream log)
@@ -37,7 +36,7 @@ public final class BatchPrediction {
             long t = System.nanoTime();
             try (CasePrediction cp = p.predictCase(c.id(), c.images(), probabilities)) {
                 cp.writeNifti(out.resolve(c.id() + ".nii.gz"));
-                if (probabilities) Npy.write(out.resolve("probabilities").resolve(c.id() + ".npy"), cp.probabilities());
+                if (probabilities) cp.writeProbabilitiesNifti(out.resolve("probabilities").resolve(c.id() + ".nii.gz"), outside(p.modelConfig()));
                 written.add(c.id());
                 if (log != null) {
                     log.printf(Locale.ROOT, "predicted %s (%d windows) in %.1f s%n", c.id(), cp.stats().windows(), (System.nanoTime() - t) * 1e-9);
@@ -49,5 +48,12 @@ public final class BatchPrediction {
             }
         }
         return new Report(written, failures, (System.nanoTime() - t0) * 1e-9);
+    }
+
+    /** Outside the crop box a softmax model's background channel (label 0) is certain; every other channel is 0. */
+    static float[] outside(ModelConfig m) {
+        float[] o = new float[m.outChannels()];
+        if (m.activation() == org.voxelforge.train.inference.Activation.SOFTMAX && m.labels()[0] == 0) o[0] = 1;
+        return o;
     }
 }
