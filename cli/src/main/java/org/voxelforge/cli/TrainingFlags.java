@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.voxelforge.data.analysis.AnalysisConfig;
-import org.voxelforge.train.pipeline.Augmentations;
 import org.voxelforge.train.pipeline.TrainRequest;
 import org.voxelforge.train.trainer.TrainingOptions;
 import picocli.CommandLine.Option;
@@ -114,9 +113,6 @@ final class TrainingFlags {
         if (features.length != 2) throw new IllegalArgumentException("--features needs two values base,max, got " + features.length);
         int[] patch = patchSize != null ? patchSize : cfg.patchSize();
         if (patch.length != 3) throw new IllegalArgumentException("--patch-size needs three values X,Y,Z, got " + patch.length);
-        if (augmentation != null && !Augmentations.NAMES.contains(augmentation)) {
-            throw new IllegalArgumentException("--augmentation: unknown '" + augmentation + "'; accepted: " + Augmentations.NAMES);
-        }
         if (swaStart == 0 || swaStart > epochs) throw new IllegalArgumentException("--swa-start must be -1 (off) or in 1.." + epochs + ", got " + swaStart);
         TrainingOptions t;
         try {

@@ -65,6 +65,22 @@ public record BoundingBox(int[] start, int[] end, int[] volume) {
         return out;
     }
 
+    /** The inverse of {@link #crop} for a float map: {@code boxed} placed in a volume filled with {@code outside}. */
+    public float[] pad(float[] boxed, float outside) {
+        int[] s = size();
+        float[] out = new float[volume[0] * volume[1] * volume[2]];
+        java.util.Arrays.fill(out, outside);
+        int o = 0;
+        for (int i = 0; i < s[0]; i++) {
+            for (int j = 0; j < s[1]; j++) {
+                int dst = ((start[0] + i) * volume[1] + start[1] + j) * volume[2] + start[2];
+                System.arraycopy(boxed, o, out, dst, s[2]);
+                o += s[2];
+            }
+        }
+        return out;
+    }
+
     /** The smallest box holding every voxel where {@code inside} is true, or null when none is. */
     public static BoundingBox of(boolean[] inside, int[] dims) {
         int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};

@@ -10,6 +10,7 @@ import org.voxelforge.data.nifti.NiftiHeader;
 import org.voxelforge.data.nifti.NiftiImage;
 import org.voxelforge.data.orient.Reorientation;
 import org.voxelforge.data.resample.LabelResampler;
+import org.voxelforge.data.resample.Zoom;
 
 /**
  * Maps a label map on a case's preprocessed grid back to its original file's grid, undoing the
@@ -37,9 +38,7 @@ public final class InverseTransform {
         } else if (mode == Resample.NEAREST) {
             back = Resampling.nearest(labels, dims, cropDims);
         } else if (SpacingPlanner.anisotropic(g.spacingBefore())) {
-            int low = SpacingPlanner.lowResAxis(g.spacingBefore());
-            int[] mid = dims.clone();
-            mid[low] = cropDims[low];
+            int[] mid = Resampling.inPlane(cropDims, dims, SpacingPlanner.lowResAxis(g.spacingBefore()));
             back = LabelResampler.resize(Resampling.nearest(labels, dims, mid), mid, cropDims);
         } else {
             back = LabelResampler.resize(labels, dims, cropDims);
@@ -72,27 +71,18 @@ public final class InverseTransform {
         double[] back = v;
         if (!Arrays.equals(dims, cropDims)) {
             if (SpacingPlanner.anisotropic(g.spacingBefore())) {
-                int low = SpacingPlanner.lowResAxis(g.spacingBefore());
-                int[] mid = dims.clone();
-                mid[low] = cropDims[low];
-                back = org.voxelforge.data.resample.Zoom.resize(org.voxelforge.data.resample.Zoom.resize(v, dims, mid, 0), mid, cropDims, 1);
+                int[] mid = Resampling.inPlane(cropDims, dims, SpacingPlanner.lowResAxis(g.spacingBefore()));
+                back = Zoom.resize(Zoom.resize(v, dims, mid, 0), mid, cropDims, 1);
             } else {
-                back = org.voxelforge.data.resample.Zoom.resize(v, dims, cropDims, 1);
+                back = Zoom.resize(v, dims, cropDims, 1);
             }
         }
-        int[] rai = g.raiShape(), start = g.crop().start();
-        float[] full = new float[rai[0] * rai[1] * rai[2]];
-        Arrays.fill(full, outside);
-        for (int i = 0; i < cropDims[0]; i++) {
-            for (int j = 0; j < cropDims[1]; j++) {
-                int src = (i * cropDims[1] + j) * cropDims[2];
-                int dst = ((start[0] + i) * rai[1] + start[1] + j) * rai[2] + start[2];
-                for (int k = 0; k < cropDims[2]; k++) full[dst + k] = (float) Math.min(1, Math.max(0, back[src + k]));
-            }
-        }
+        float[] boxed = new float[back.length];
+        for (int i = 0; i < boxed.length; i++) boxed[i] = (float) Math.min(1, Math.max(0, back[i]));
+        float[] full = g.crop().pad(boxed, outside);
         Reorientation plan = Reorientation.plan(g.originalAffine(), g.originalShape(), g.workingCodes());
         try (TensorScope scope = new TensorScope()) {
-            return scope.retain(plan.undo(Tensor.of(full, rai)));
+            return scope.retain(plan.undo(Tensor.of(full, g.raiShape())));
         }
     }
 

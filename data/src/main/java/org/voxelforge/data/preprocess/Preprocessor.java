@@ -33,8 +33,8 @@ import org.voxelforge.data.npy.Npy;
 public final class Preprocessor {
     private Preprocessor() {}
 
-    /** One case to preprocess: images in channel order, and its mask (or null). */
-    public record Job(String id, List<Path> images, Path mask) {}
+    /** One case to preprocess: images in channel order, its mask (or null) and its cross-validation fold. */
+    public record Job(String id, List<Path> images, Path mask, int fold) {}
 
     public static PreprocessReport run(Path results, Path out, PreprocessOptions opt) throws IOException {
         AnalysisConfig cfg = AnalysisConfig.read(results.resolve("config.json"));
@@ -52,8 +52,17 @@ public final class Preprocessor {
         List<Job> jobs = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             List<String> row = CsvConverter.split(line);
+            if (row.size() != want.size()) {
+                throw new IllegalArgumentException(csv + ": line '" + line + "' has " + row.size() + " fields, the header " + want.size());
+            }
             List<Path> images = row.subList(3, row.size()).stream().map(Path::of).toList();
-            jobs.add(new Job(row.get(0), images, Path.of(row.get(2))));
+            int fold;
+            try {
+                fold = Integer.parseInt(row.get(1).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(csv + ": line '" + line + "' has no integer fold in its second column; run the analysis again");
+            }
+            jobs.add(new Job(row.get(0), images, Path.of(row.get(2)), fold));
         }
         return jobs;
     }

@@ -169,7 +169,7 @@ class PreprocessPipelineTest {
     void aFailingCaseIsNamedAndTheOthersGoOn() throws Exception {
         List<Preprocessor.Job> jobs = new ArrayList<>(Preprocessor.readTrainPaths(results.resolve("train_paths.csv"), config));
         jobs.add(1, new Preprocessor.Job("broken", List.of(dir.resolve("missing_t1.nii.gz"), dir.resolve("missing_t2.nii.gz")),
-                dir.resolve("missing_mask.nii.gz")));
+                dir.resolve("missing_mask.nii.gz"), 0));
         ByteArrayOutputStream bar = new ByteArrayOutputStream();
         PreprocessReport r = Preprocessor.run(jobs, config, dir.resolve("np2"),
                 quiet().withProgress(new PrintStream(bar, true)));

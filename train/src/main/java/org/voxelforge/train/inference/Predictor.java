@@ -107,10 +107,13 @@ public final class Predictor implements AutoCloseable {
 
     public int modelCount() { return models.size(); }
 
+    /** Probabilities [K, X, Y, Z] for an image [C, X, Y, Z] on its own grid, without labels; the caller owns them. */
+    public SlidingWindow.Result probabilities(Tensor image) { return SlidingWindow.predict(ensemble, image, options.window()); }
+
     /** Probabilities and labels for an image [C, X, Y, Z] on its own grid. */
     public Prediction predict(Tensor image) {
         try (TensorScope scope = new TensorScope()) {
-            SlidingWindow.Result r = SlidingWindow.predict(ensemble, image, options.window());
+            SlidingWindow.Result r = probabilities(image);
             Tensor probs = r.probabilities();
             LabelReconstruction rc = options.reconstruction() != null ? options.reconstruction()
                     : defaultReconstruction(probs.dim(0), null);
@@ -133,7 +136,7 @@ public final class Predictor implements AutoCloseable {
         int[] d = pre.dims();
         try (TensorScope scope = new TensorScope()) {
             Tensor image = Tensor.of(pre.image(), pre.channels(), d[0], d[1], d[2]);
-            SlidingWindow.Result r = SlidingWindow.predict(ensemble, image, options.window());
+            SlidingWindow.Result r = probabilities(image);
             Tensor probs = r.probabilities();
             LabelReconstruction recon = options.reconstruction() != null ? options.reconstruction()
                     : defaultReconstruction(probs.dim(0), config);

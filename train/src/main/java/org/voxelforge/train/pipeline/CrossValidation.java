@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.voxelforge.core.DType;
 import org.voxelforge.core.RandomGenerator;
 import org.voxelforge.core.Tensor;
 import org.voxelforge.core.io.Json;
@@ -45,7 +44,7 @@ import org.voxelforge.train.trainer.ValidationDice;
 public final class CrossValidation {
     private final TrainRequest request;
     private final AnalysisConfig config;
-    private final Map<String, Integer> foldOf;
+    private final List<Preprocessor.Job> trainPaths; // train_paths.csv: id, fold, mask, images
     private final ModelConfig model;
     private final PrintStream out;
 
@@ -58,7 +57,7 @@ public final class CrossValidation {
                     + request.results() + "' first");
         }
         this.config = AnalysisConfig.read(cfgFile);
-        this.foldOf = ResultsLayout.readFolds(request.results().resolve("train_paths.csv"));
+        this.trainPaths = Preprocessor.readTrainPaths(request.results().resolve("train_paths.csv"), config);
         for (String d : List.of("images", "labels")) {
             if (!Files.isDirectory(request.numpy().resolve(d))) {
                 throw new IllegalArgumentException("train: " + request.numpy().resolve(d) + " does not exist; run 'voxelforge preprocess"
@@ -113,7 +112,7 @@ public final class CrossValidation {
 
     private double trainFold(int fold, ResultsLayout layout) throws IOException {
         List<String> heldOut = new ArrayList<>(), train = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : foldOf.entrySet()) (e.getValue() == fold ? heldOut : train).add(e.getKey());
+        for (Preprocessor.Job j : trainPaths) (j.fold() == fold ? heldOut : train).add(j.id());
         if (train.isEmpty()) throw new IllegalArgumentException("train: fold " + fold + " leaves no training cases; use more cases or folds");
         List<String> validation = heldOut;
         if (request.validationPercent() > 0) {
@@ -139,7 +138,7 @@ public final class CrossValidation {
         List<LabeledVolume> valCases = new ArrayList<>();
         try (DynamicUNet net = model.newModel();
              PrefetchedBatches batches = new PrefetchedBatches(batchSource(train), request.training().stepsPerEpoch(), request.workers(),
-                     request.prefetch(), request.regions() ? null : PrefetchedBatches.indexOf(model.labels()))) {
+                     request.prefetch(), request.regions() ? null : model.labels())) {
             startFrom(net);
             for (String id : validation) valCases.add(validationCase(id));
             Trainer.Validator validator = valCases.isEmpty() ? null : request.regions()
@@ -174,13 +173,13 @@ public final class CrossValidation {
 
     /** The fold's model predicts its held-out cases from their original files (out-of-fold predictions). */
     private void predictHeldOut(int fold, List<String> ids, ResultsLayout layout) throws IOException {
-        List<PredictionCases.Case> cases = new ArrayList<>();
-        for (Preprocessor.Job j : Preprocessor.readTrainPaths(request.results().resolve("train_paths.csv"), config)) {
-            if (ids.contains(j.id())) cases.add(new PredictionCases.Case(j.id(), j.images(), j.mask()));
+        List<PredictionCases.Case> toPredict = new ArrayList<>();
+        for (Preprocessor.Job j : trainPaths) {
+            if (ids.contains(j.id())) toPredict.add(new PredictionCases.Case(j.id(), j.images(), j.mask()));
         }
         ResultsPredictor.Options o = ResultsPredictor.Options.defaults().withFolds(List.of(fold));
         try (ResultsPredictor p = ResultsPredictor.open(request.results(), o)) {
-            BatchPrediction.Report r = BatchPrediction.run(p, cases, layout.outOfFoldPredictions(), false, out);
+            BatchPrediction.Report r = BatchPrediction.run(p, toPredict, layout.outOfFoldPredictions(), false, out);
             if (!r.failures().isEmpty()) {
                 throw new IllegalStateException("fold " + fold + ": out-of-fold prediction failed for " + r.failures());
             }
@@ -231,27 +230,14 @@ public final class CrossValidation {
 
     /** A held-out case on its preprocessed grid; softmax labels become class indices. */
     private LabeledVolume validationCase(String id) throws IOException {
-        Tensor image = Npy.read(request.numpy().resolve("images/" + id + ".npy"));
-        Tensor labels;
-        try (Tensor raw = Npy.read(request.numpy().resolve("labels/" + id + ".npy"))) {
-            int[] v = raw.toIntArray();
-            if (!request.regions()) {
-                int[] map = PrefetchedBatches.indexOf(model.labels());
-                for (int i = 0; i < v.length; i++) {
-                    int k = v[i] >= 0 && v[i] < 256 ? map[v[i]] : -1;
-                    if (k < 0) {
-                        image.close();
-                        throw new IllegalArgumentException("case " + id + ": label value " + v[i] + " is not one of the dataset's labels "
-                                + Arrays.toString(model.labels()));
-                    }
-                    v[i] = k;
-                }
-            }
-            try (Tensor t = Tensor.ofInts(v, raw.dims())) {
-                labels = t.cast(DType.UINT8);
-            }
+        Tensor labels = Npy.read(request.numpy().resolve("labels/" + id + ".npy"));
+        try {
+            if (!request.regions()) new LabelIndices(model.labels()).remapInPlace(labels, i -> id);
+            return new LabeledVolume(id, Npy.read(request.numpy().resolve("images/" + id + ".npy")), labels);
+        } catch (IOException | RuntimeException e) {
+            labels.close();
+            throw e;
         }
-        return new LabeledVolume(id, image, labels);
     }
 
     private static void shuffle(List<String> l, long seed) {

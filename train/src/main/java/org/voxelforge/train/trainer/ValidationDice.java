@@ -6,7 +6,7 @@ import org.voxelforge.core.Tensor;
 import org.voxelforge.core.TensorScope;
 import org.voxelforge.nn.loss.RegionSpec;
 import org.voxelforge.train.inference.Activation;
-import org.voxelforge.train.inference.LabelReconstruction;
+import org.voxelforge.train.inference.SlidingWindow;
 import org.voxelforge.nn.Module;
 import org.voxelforge.train.inference.Prediction;
 import org.voxelforge.train.inference.Predictor;
@@ -36,10 +36,9 @@ public final class ValidationDice {
         int[] patch = patchSize.clone();
         return model -> {
             double sum = 0;
-            try (Predictor p = Predictor.of(model, Predictor.Options.of(patch).withActivation(Activation.SIGMOID)
-                    .withReconstruction(new LabelReconstruction.Regions(new int[regions.size()], new double[regions.size()])))) {
+            try (Predictor p = Predictor.of(model, Predictor.Options.of(patch).withActivation(Activation.SIGMOID))) {
                 for (LabeledVolume c : copy) {
-                    try (Prediction pr = p.predict(c.image()); TensorScope scope = new TensorScope()) {
+                    try (SlidingWindow.Result pr = p.probabilities(c.image()); TensorScope scope = new TensorScope()) {
                         Tensor probs = pr.probabilities();
                         Tensor truth = regions.build(c.labels().unsqueeze(0), DType.FLOAT32);
                         for (int r = 0; r < regions.size(); r++) {
