@@ -85,7 +85,7 @@ final class TrainingFlags {
     @Option(names = "--pretrained", description = "Start from these weights (safetensors; transfer learning).")
     Path pretrained;
 
-    @Option(names = "--freeze", split = ",", description = "Keep parameters matching these globs frozen, e.g. 'encoder.*'.")
+    @Option(names = "--freeze", split = ",", description = "Keep parameters matching these globs frozen ('*' within one name part, '**' across parts), e.g. 'encoder.**'.")
     List<String> freeze;
 
     @Option(names = "--num-workers", defaultValue = "2", description = "Data loader threads (default: ${DEFAULT-VALUE}).")

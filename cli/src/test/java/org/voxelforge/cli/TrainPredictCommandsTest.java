@@ -139,6 +139,37 @@ class TrainPredictCommandsTest {
         assertTrue(bad.err().contains("thresholds") && bad.err().contains("3 values"), bad.err());
     }
 
+    @Test void transferLearningKeepsFrozenWeightsAndEmaIsPredictable() throws Exception {
+        Path r = copyAnalysis("transfer");
+        Path pretrained = results.resolve("folds/fold_0/models/final.safetensors");
+        CliRun t = CliRun.run(args(List.of("train", "--results", r.toString(), "--numpy", numpy.toString(), "--folds", "1", "--no-predict",
+                "--pretrained", pretrained.toString(), "--freeze", "encoder.**", "--ema", "0.9"), TINY));
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertTrue(t.out().matches("(?s).*froze \\d+ parameters matching encoder\\.\\*\\*.*"), t.out());
+        try (SafeTensors.Contents before = SafeTensors.load(pretrained);
+             SafeTensors.Contents after = SafeTensors.load(r.resolve("folds/fold_1/models/final.safetensors"))) {
+            boolean decoderMoved = false;
+            for (String k : before.tensors().keySet()) {
+                float[] a = before.tensors().get(k).toFloatArray(), b = after.tensors().get(k).toFloatArray();
+                if (k.startsWith("encoder.")) assertArrayEquals(a, b, k + " is frozen");
+                else decoderMoved |= !java.util.Arrays.equals(a, b);
+            }
+            assertTrue(decoderMoved, "the unfrozen decoder trains");
+        }
+        CliRun p = CliRun.run("predict", "--results", r.toString(), "--data", data.resolve("dataset.json").toString(), "--output",
+                r.resolve("pred").toString(), "--checkpoint", "ema");
+        assertEquals(0, p.code(), p.out() + p.err());
+
+        CliRun glob = CliRun.run(args(List.of("train", "--results", copyAnalysis("badglob").toString(), "--numpy", numpy.toString(), "--folds",
+                "1", "--freeze", "nothing.*"), TINY));
+        assertEquals(2, glob.code());
+        assertTrue(glob.err().contains("--freeze: no parameter name matches 'nothing.*'"), glob.err());
+        CliRun swa = CliRun.run("predict", "--results", r.toString(), "--data", data.resolve("dataset.json").toString(), "--output",
+                r.resolve("pred2").toString(), "--checkpoint", "swa");
+        assertEquals(2, swa.code());
+        assertTrue(swa.err().contains("no swa weights") && swa.err().contains("--swa"), swa.err());
+    }
+
     @Test void badInputsNameTheProblem() throws Exception {
         CliRun noNumpy = CliRun.run("train", "--results", results.toString(), "--numpy", tmp.resolve("nowhere").toString());
         assertEquals(2, noNumpy.code());

@@ -196,12 +196,11 @@ public final class CrossValidation {
             out.println("pretrained weights from " + request.pretrained() + ": " + r);
         }
         for (String glob : request.freeze()) {
-            int n = net.freeze(glob);
-            if (n == 0) {
-                throw new IllegalArgumentException("--freeze: '" + glob + "' matches no parameter; names look like "
-                        + net.namedParameters().keySet().stream().limit(3).toList());
+            try {
+                out.printf("froze %d parameters matching %s%n", net.freeze(glob), glob);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--freeze: " + e.getMessage(), e);
             }
-            out.printf("froze %d parameters matching %s%n", n, glob);
         }
     }
 
