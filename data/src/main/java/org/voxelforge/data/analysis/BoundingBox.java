@@ -39,46 +39,37 @@ public record BoundingBox(int[] start, int[] end, int[] volume) {
     public double[] crop(double[] data) {
         int[] s = size();
         double[] out = new double[s[0] * s[1] * s[2]];
-        int o = 0;
-        for (int i = 0; i < s[0]; i++) {
-            for (int j = 0; j < s[1]; j++) {
-                int src = ((start[0] + i) * volume[1] + start[1] + j) * volume[2] + start[2];
-                System.arraycopy(data, src, out, o, s[2]);
-                o += s[2];
-            }
-        }
+        copyRows(data, out, false);
         return out;
     }
 
     /** The inverse of {@link #crop}: {@code boxed} placed in a volume of zeros. */
     public int[] pad(int[] boxed) {
-        int[] s = size();
         int[] out = new int[volume[0] * volume[1] * volume[2]];
-        int o = 0;
-        for (int i = 0; i < s[0]; i++) {
-            for (int j = 0; j < s[1]; j++) {
-                int dst = ((start[0] + i) * volume[1] + start[1] + j) * volume[2] + start[2];
-                System.arraycopy(boxed, o, out, dst, s[2]);
-                o += s[2];
-            }
-        }
+        copyRows(boxed, out, true);
         return out;
     }
 
     /** The inverse of {@link #crop} for a float map: {@code boxed} placed in a volume filled with {@code outside}. */
     public float[] pad(float[] boxed, float outside) {
-        int[] s = size();
         float[] out = new float[volume[0] * volume[1] * volume[2]];
         java.util.Arrays.fill(out, outside);
+        copyRows(boxed, out, true);
+        return out;
+    }
+
+    /** Copies the box's z-rows between a whole-volume array and a box-sized one (arrays of one primitive type). */
+    private void copyRows(Object from, Object to, boolean intoVolume) {
+        int[] s = size();
         int o = 0;
         for (int i = 0; i < s[0]; i++) {
             for (int j = 0; j < s[1]; j++) {
-                int dst = ((start[0] + i) * volume[1] + start[1] + j) * volume[2] + start[2];
-                System.arraycopy(boxed, o, out, dst, s[2]);
+                int v = ((start[0] + i) * volume[1] + start[1] + j) * volume[2] + start[2];
+                if (intoVolume) System.arraycopy(from, o, to, v, s[2]);
+                else System.arraycopy(from, v, to, o, s[2]);
                 o += s[2];
             }
         }
-        return out;
     }
 
     /** The smallest box holding every voxel where {@code inside} is true, or null when none is. */
