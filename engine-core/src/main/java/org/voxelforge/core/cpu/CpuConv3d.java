@@ -12,8 +12,9 @@ import org.voxelforge.core.Tensor;
  * 3D convolution on the CPU (see {@link org.voxelforge.core.Backend#conv3d}): forward, and the
  * backward passes for data and weight.
  *
- * <p>float32 runs as GEMMs on {@link Sgemm}'s kernels: per sample and group, {@code y = W * col(x)}
- * with the column matrix built one cache-sized tile of output voxels at a time
+ * <p>float32 runs as GEMMs on {@link Sgemm}'s kernels: per sample and group, {@code y = W * col(x)},
+ * for stride 1 read in place from a padded input slab ({@link Conv3dSlabForward}), else with the
+ * column matrix built one cache-sized tile of output voxels at a time
  * ({@link Conv3dPackedForward}); a 1x1x1 kernel with stride 1 needs no columns (x is already that
  * matrix) and is one plain sgemm. Backward data is {@link Col2Vol}{@code (W^T * gradY)}; backward
  * weight accumulates {@code gradY * col(x)^T} over the batch ({@link Conv3dPackedWeightGrad}).
@@ -121,7 +122,14 @@ final class CpuConv3d {
             }
             return;
         }
-        Conv3dPackedForward.run(g, xs, xo, ws, wo, ys, b0, TILE_FLOATS);
+        forwardGemm(g, xs, xo, ws, wo, ys, b0);
+    }
+
+    /** The implicit GEMM where stride 1 allows it and little work is wasted, else vol2col + GEMM. */
+    private static void forwardGemm(ConvGeometry g, MemorySegment xs, long xo, MemorySegment ws, long wo, MemorySegment ys,
+                                    float beta) {
+        if (Conv3dSlabForward.applies(g, SgemmKernels.BEST.nr())) Conv3dSlabForward.run(g, xs, xo, ws, wo, ys, beta, TILE_FLOATS);
+        else Conv3dPackedForward.run(g, xs, xo, ws, wo, ys, beta, TILE_FLOATS);
     }
 
     private static void backwardDataFloat(ConvGeometry g, Tensor gy, Tensor w, Tensor gx) {
@@ -187,7 +195,7 @@ final class CpuConv3d {
         }
         ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.od(), g.oh(), g.ow(), g.cin(), kd, kh, kw,
                 g.d(), g.h(), g.w(), 1, 1, 1, pad[0], pad[1], pad[2], g.dd(), g.dh(), g.dw(), g.groups());
-        Conv3dPackedForward.run(t, gys, gyo, MemorySegment.ofArray(wt), 0, gxs, 0f, TILE_FLOATS);
+        forwardGemm(t, gys, gyo, MemorySegment.ofArray(wt), 0, gxs, 0f);
     }
 
     /** The padding of the stride-1 backward-data-as-forward convolution, or null where it would be negative. */
@@ -212,7 +220,8 @@ final class CpuConv3d {
             }
             return;
         }
-        Conv3dPackedWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
+        if (Conv3dSlabForward.applies(g, SgemmKernels.BEST.nr())) Conv3dSlabWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
+        else Conv3dPackedWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------

@@ -36,6 +36,42 @@ interface SgemmMicroKernel {
         store(tile, rows, cols, alpha, beta, c, cOff, ldc);
     }
 
+    /**
+     * {@code acc(r, j) += sum_p A(r, p) * x[rows[rIdx + p] + col + j]}, summed in order p = 0, 1, ...,
+     * kc-1 onto the tile at {@code acc[accOff + r*ldAcc + j]} (r < MR, j < NR): a GEMM step whose B
+     * rows are read in place through an offset table instead of from a packed micro-panel (see
+     * {@link Conv3dSlabForward}). This default is the plain reference; vector kernels override it.
+     */
+    default void multiplyAddRows(int kc, float[] ap, int aIdx, float[] x, int[] rows, int rIdx, int col,
+                                 float[] acc, int accOff, int ldAcc) {
+        int mr = mr(), nr = nr();
+        for (int p = 0; p < kc; p++, aIdx += mr) {
+            int b = rows[rIdx + p] + col;
+            for (int r = 0; r < mr; r++) {
+                float a = ap[aIdx + r];
+                int t = accOff + r * ldAcc;
+                for (int j = 0; j < nr; j++) acc[t + j] = Math.fma(a, x[b + j], acc[t + j]);
+            }
+        }
+    }
+
+    /**
+     * {@code acc(r, j) += sum_p x[rows[rIdx + r] + col + p] * B(p, j)}, summed in order p = 0 .. kc-1,
+     * with B a packed micro-panel (element (p, j) at {@code bIdx + p*NR + j}) and A's MR rows read
+     * in place through the offset table (see {@link Conv3dSlabWeightGrad}). Plain reference here.
+     */
+    default void multiplyAddRowsA(int kc, float[] x, int[] rows, int rIdx, int col, float[] bp, int bIdx,
+                                  float[] acc, int accOff, int ldAcc) {
+        int mr = mr(), nr = nr();
+        for (int p = 0; p < kc; p++, bIdx += nr) {
+            for (int r = 0; r < mr; r++) {
+                float a = x[rows[rIdx + r] + col + p];
+                int t = accOff + r * ldAcc;
+                for (int j = 0; j < nr; j++) acc[t + j] = Math.fma(a, bp[bIdx + j], acc[t + j]);
+            }
+        }
+    }
+
     /** Short name for logs and benchmark labels. */
     String describe();
 }

@@ -96,6 +96,134 @@ final class SgemmVectorKernel8 implements SgemmMicroKernel {
     }
 
     /**
+     * The implicit-GEMM step of {@link Conv3dSlabForward}: like {@link #multiply}, but B's row p is
+     * read in place, {@code x[rows[rIdx + p] + col ...]}, and the tile accumulates onto {@code acc}
+     * (row r at {@code accOff + r * ldAcc}). Kept apart from multiply for the same reason as the
+     * store epilogue: small methods that C1 and C2 both compile.
+     */
+    @Override public void multiplyAddRows(int kc, float[] ap, int aIdx, float[] x, int[] rows, int rIdx, int col,
+                                          float[] acc, int accOff, int ldAcc) {
+        int t0 = accOff + 0 * ldAcc;
+        int t1 = accOff + 1 * ldAcc;
+        int t2 = accOff + 2 * ldAcc;
+        int t3 = accOff + 3 * ldAcc;
+        int t4 = accOff + 4 * ldAcc;
+        int t5 = accOff + 5 * ldAcc;
+        int t6 = accOff + 6 * ldAcc;
+        int t7 = accOff + 7 * ldAcc;
+        FloatVector c00 = FloatVector.fromArray(S, acc, t0), c01 = FloatVector.fromArray(S, acc, t0 + L), c10 = FloatVector.fromArray(S, acc, t1), c11 = FloatVector.fromArray(S, acc, t1 + L), c20 = FloatVector.fromArray(S, acc, t2), c21 = FloatVector.fromArray(S, acc, t2 + L), c30 = FloatVector.fromArray(S, acc, t3), c31 = FloatVector.fromArray(S, acc, t3 + L), c40 = FloatVector.fromArray(S, acc, t4), c41 = FloatVector.fromArray(S, acc, t4 + L), c50 = FloatVector.fromArray(S, acc, t5), c51 = FloatVector.fromArray(S, acc, t5 + L), c60 = FloatVector.fromArray(S, acc, t6), c61 = FloatVector.fromArray(S, acc, t6 + L), c70 = FloatVector.fromArray(S, acc, t7), c71 = FloatVector.fromArray(S, acc, t7 + L);
+        for (int p = 0; p < kc; p++, aIdx += MR) {
+            int bIdx = rows[rIdx + p] + col;
+            FloatVector b0 = FloatVector.fromArray(S, x, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, x, bIdx + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[aIdx + 0]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[aIdx + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[aIdx + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[aIdx + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[aIdx + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[aIdx + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[aIdx + 6]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[aIdx + 7]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        c00.intoArray(acc, t0);
+        c01.intoArray(acc, t0 + L);
+        c10.intoArray(acc, t1);
+        c11.intoArray(acc, t1 + L);
+        c20.intoArray(acc, t2);
+        c21.intoArray(acc, t2 + L);
+        c30.intoArray(acc, t3);
+        c31.intoArray(acc, t3 + L);
+        c40.intoArray(acc, t4);
+        c41.intoArray(acc, t4 + L);
+        c50.intoArray(acc, t5);
+        c51.intoArray(acc, t5 + L);
+        c60.intoArray(acc, t6);
+        c61.intoArray(acc, t6 + L);
+        c70.intoArray(acc, t7);
+        c71.intoArray(acc, t7 + L);
+    }
+
+    /**
+     * The weight-gradient step of {@link Conv3dSlabWeightGrad}: A's row r is read in place,
+     * {@code x[rows[rIdx + r] + col ...]}, B is a packed micro-panel, and the tile accumulates onto
+     * {@code acc} (row r at {@code accOff + r * ldAcc}).
+     */
+    @Override public void multiplyAddRowsA(int kc, float[] x, int[] rows, int rIdx, int col, float[] bp, int bIdx,
+                                           float[] acc, int accOff, int ldAcc) {
+        int t0 = accOff + 0 * ldAcc, x0 = rows[rIdx + 0] + col;
+        int t1 = accOff + 1 * ldAcc, x1 = rows[rIdx + 1] + col;
+        int t2 = accOff + 2 * ldAcc, x2 = rows[rIdx + 2] + col;
+        int t3 = accOff + 3 * ldAcc, x3 = rows[rIdx + 3] + col;
+        int t4 = accOff + 4 * ldAcc, x4 = rows[rIdx + 4] + col;
+        int t5 = accOff + 5 * ldAcc, x5 = rows[rIdx + 5] + col;
+        int t6 = accOff + 6 * ldAcc, x6 = rows[rIdx + 6] + col;
+        int t7 = accOff + 7 * ldAcc, x7 = rows[rIdx + 7] + col;
+        FloatVector c00 = FloatVector.fromArray(S, acc, t0), c01 = FloatVector.fromArray(S, acc, t0 + L), c10 = FloatVector.fromArray(S, acc, t1), c11 = FloatVector.fromArray(S, acc, t1 + L), c20 = FloatVector.fromArray(S, acc, t2), c21 = FloatVector.fromArray(S, acc, t2 + L), c30 = FloatVector.fromArray(S, acc, t3), c31 = FloatVector.fromArray(S, acc, t3 + L), c40 = FloatVector.fromArray(S, acc, t4), c41 = FloatVector.fromArray(S, acc, t4 + L), c50 = FloatVector.fromArray(S, acc, t5), c51 = FloatVector.fromArray(S, acc, t5 + L), c60 = FloatVector.fromArray(S, acc, t6), c61 = FloatVector.fromArray(S, acc, t6 + L), c70 = FloatVector.fromArray(S, acc, t7), c71 = FloatVector.fromArray(S, acc, t7 + L);
+        for (int p = 0; p < kc; p++, bIdx += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[x0 + p]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, x[x1 + p]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, x[x2 + p]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, x[x3 + p]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, x[x4 + p]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, x[x5 + p]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, x[x6 + p]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, x[x7 + p]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        c00.intoArray(acc, t0);
+        c01.intoArray(acc, t0 + L);
+        c10.intoArray(acc, t1);
+        c11.intoArray(acc, t1 + L);
+        c20.intoArray(acc, t2);
+        c21.intoArray(acc, t2 + L);
+        c30.intoArray(acc, t3);
+        c31.intoArray(acc, t3 + L);
+        c40.intoArray(acc, t4);
+        c41.intoArray(acc, t4 + L);
+        c50.intoArray(acc, t5);
+        c51.intoArray(acc, t5 + L);
+        c60.intoArray(acc, t6);
+        c61.intoArray(acc, t6 + L);
+        c70.intoArray(acc, t7);
+        c71.intoArray(acc, t7 + L);
+    }
+
+    /**
      * {@link #multiply} into the scratch tile, then a vector store for full tiles (the scalar one
      * for edge tiles). Kept small on purpose, with the 16 accumulators in {@link #multiply} only:
      * written as one method with the store epilogue inlined (1.7 KB of bytecode) it was too large
