@@ -1,13 +1,13 @@
 package org.voxelforge.core.cuda;
 
-import java.lang.foreign.Arena;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The kernels of voxelforge.fatbin (built by kernels/build-fatbin.sh, packaged in the kernels
- * jar) loaded into one device's context with cuModuleLoadData; functions are looked up by name
- * once and kept. Kernels are 1-D grid-stride loops, launched with {@link LaunchConfig}.
+ * Typed launchers for the kernels of voxelforge.cu over a {@link KernelLauncher}: on a GPU the
+ * fatbin (built by kernels/build-fatbin.sh, packaged in the kernels jar) loaded into one device's
+ * context ({@link CudaDevice#kernels()}), or the host emulator running the same sources on the
+ * CPU ({@link EmulatedKernels#kernels()}), where "device pointers" are native host addresses.
+ * Kernels are 1-D grid-stride loops, launched with {@link LaunchConfig}.
  *
  * <p>Kernel parameter lists (kernels/src/main/cuda/*.cuh), to be matched by {@link KernelArgs}:
  * <pre>
@@ -18,37 +18,28 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class CudaKernels {
-    private final CudaDevice device;
-    private final long module;
-    private final ConcurrentHashMap<String, Long> functions = new ConcurrentHashMap<>();
+    private final KernelLauncher launcher;
 
-    CudaKernels(CudaDevice device, byte[] fatbin) {
-        this.device = device;
-        device.makeCurrent();
-        this.module = device.driver().moduleLoadData(fatbin);
-    }
+    CudaKernels(CudaDevice device, byte[] fatbin) { this(new DriverKernelLauncher(device, fatbin)); }
 
-    /** The CUfunction of a kernel; a missing name throws a CudaException naming it. */
+    CudaKernels(KernelLauncher launcher) { this.launcher = launcher; }
+
+    public KernelLauncher launcher() { return launcher; }
+
+    /** The CUfunction of a kernel on a real GPU; a missing name throws a CudaException naming it. */
     public long function(String name) {
-        return functions.computeIfAbsent(name, n -> {
-            device.makeCurrent();
-            return device.driver().moduleGetFunction(module, n);
-        });
+        if (launcher instanceof DriverKernelLauncher d) return d.function(name);
+        throw new UnsupportedOperationException("function(\"" + name + "\"): CUfunction handles exist on a real GPU only, not under "
+                + launcher.getClass().getSimpleName());
     }
 
     /**
      * Launches a grid-stride kernel over {@code n} elements on {@code stream}: {@code args} adds the
-     * kernel's parameters in order. The arguments are copied by the driver at launch.
+     * kernel's parameters in order. The arguments are copied at launch.
      */
     public void launch(String kernel, long n, long stream, Consumer<KernelArgs> args) {
-        LaunchConfig cfg = LaunchConfig.gridStride(n, device.multiprocessors());
-        long f = function(kernel);
-        try (Arena a = Arena.ofConfined()) {
-            KernelArgs k = new KernelArgs(a);
-            args.accept(k);
-            device.makeCurrent();
-            device.driver().launchKernel(f, cfg.blocks(), 1, 1, cfg.threads(), 1, 1, 0, stream, k.toPointerArray());
-        }
+        LaunchConfig cfg = LaunchConfig.gridStride(n, launcher.multiprocessors());
+        launcher.launch(kernel, cfg.blocks(), 1, 1, cfg.threads(), 1, 1, 0, stream, args);
     }
 
     // ---- typed launchers for the kernels that exist (their parameter lists are above) ----------
@@ -73,7 +64,6 @@ public final class CudaKernels {
     }
 
     void unload() {
-        device.makeCurrent();
-        device.driver().moduleUnload(module);
+        if (launcher instanceof DriverKernelLauncher d) d.unload();
     }
 }
