@@ -12,6 +12,22 @@ VF_EMU_REGISTER(vf_binary_f32)
 VF_EMU_REGISTER(vf_fill_f32)
 // kernels/src/main/cuda/random.cuh
 VF_EMU_REGISTER(vf_random_f32)
+// kernels/src/main/cuda/groupnorm.cuh
+VF_EMU_REGISTER(vf_gn_stats_partial_f32)
+VF_EMU_REGISTER(vf_gn_stats_finalize_f32)
+VF_EMU_REGISTER(vf_gn_forward_f32)
+VF_EMU_REGISTER(vf_gn_backward_reduce_f32)
+VF_EMU_REGISTER(vf_gn_backward_finalize_f32)
+VF_EMU_REGISTER(vf_gn_backward_dx_f32)
+// kernels/src/main/cuda/dice_ce.cuh
+VF_EMU_REGISTER(vf_dice_ce_stats_partial_f32)
+VF_EMU_REGISTER(vf_dice_ce_stats_finalize_f32)
+VF_EMU_REGISTER(vf_dice_ce_backward_f32)
+// kernels/src/main/cuda/optim.cuh
+VF_EMU_REGISTER(vf_grad_sumsq_partial_f32)
+VF_EMU_REGISTER(vf_grad_norm_finalize_f64)
+VF_EMU_REGISTER(vf_sgd_step_f32)
+VF_EMU_REGISTER(vf_adamw_step_f32)
 // kernels/src/main/cuda/emu/selftest.cuh (emulator only)
 VF_EMU_REGISTER(vfemu_test_block_sum)
 VF_EMU_REGISTER(vfemu_test_block_sum_no_sync)
