@@ -15,6 +15,20 @@ import java.util.function.Consumer;
  *   vf_binary_f32(int op, const float* a, const float* b, int64_t b_stride, float* y, int64_t n)
  *   vf_fill_f32  (float* y, float value, int64_t n)
  *   vf_random_f32(float* y, int dist, double a, double b, uint64_t key, uint64_t counter, int64_t n)
+ * fused kernels, launched by {@link FusedKernels}:
+ *   vf_gn_stats_partial_f32     (const float* x, float* partials, int64_t groupLen, int64_t chunkLen)
+ *   vf_gn_stats_finalize_f32    (const float* x, const float* partials, float* mean, float* rstd, int64_t groupLen, int chunks, int groupCount, double eps)
+ *   vf_gn_forward_f32           (const float* x, const float* gamma, const float* beta, const float* mean, const float* rstd, float* y, int N, int C, int G, int64_t S, float slope)
+ *   vf_gn_backward_reduce_f32   (const float* x, const float* dy, const float* gamma, const float* beta, const float* mean, const float* rstd, float* partials, int C, int G, int64_t S, int64_t chunkLen, float slope)
+ *   vf_gn_backward_finalize_f32 (const float* partials, const float* gamma, float* coef, float* dgamma, float* dbeta, int N, int C, int G, int64_t S, int chunks)
+ *   vf_gn_backward_dx_f32       (const float* x, const float* dy, const float* gamma, const float* beta, const float* mean, const float* rstd, const float* coef, float* dx, int N, int C, int G, int64_t S, float slope)
+ *   vf_dice_ce_stats_partial_f32 (const float* logits, const int* labels, const float* mask, float* partials, int C, int64_t S, int64_t chunkLen)
+ *   vf_dice_ce_stats_finalize_f32(const float* partials, double* stats, int N, int C, int chunks)
+ *   vf_dice_ce_backward_f32      (const float* logits, const int* labels, const float* mask, const float* coefI, const float* coefP, float ceScale, int squared, float* dlogits, int N, int C, int64_t S)
+ *   vf_grad_sumsq_partial_f32   (const uint64_t* table, int numParams, double* partials)
+ *   vf_grad_norm_finalize_f64   (const double* partials, int64_t count, double maxNorm, double* out)
+ *   vf_sgd_step_f32             (const uint64_t* table, int numParams, double lr, double momentum, double dampening, double weightDecay, int nesterov, int first, const double* clip)
+ *   vf_adamw_step_f32           (const uint64_t* table, int numParams, double decay, double beta1, double beta2, double eps, double stepSize, double bc2Sqrt, const double* clip)
  * </pre>
  */
 public final class CudaKernels {
