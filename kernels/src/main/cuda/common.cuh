@@ -2,6 +2,19 @@
 #pragma once
 #include <stdint.h>
 
+#ifdef VF_EMULATE
+// Host emulator build (kernels/build-emulator.sh, g++): the CUDA vocabulary comes from vf_emu.h.
+#include "emu/vf_emu.h"
+#else
+#include <cuda_bf16.h>
+// Dynamic shared memory (the launch's sharedMemBytes) as an array of T. One byte array under a
+// fixed name, cast per kernel: `extern __shared__ T name[]` with different T in different
+// kernels of one module would be conflicting declarations. The emulator defines its own.
+#define VF_DYNAMIC_SHARED(T, name) \
+    extern __shared__ __align__(16) unsigned char vf_dynamic_shared_[]; \
+    T* name = reinterpret_cast<T*>(vf_dynamic_shared_)
+#endif
+
 // Kernels are looked up by name from Java (cuModuleGetFunction), so they use C linkage.
 #define VF_KERNEL extern "C" __global__
 

@@ -13,7 +13,7 @@ __device__ __forceinline__ float vf_unary(int op, float x) {
         case 5: return x > 0.f ? x : (isnan(x) ? x : 0.f);   // RELU
         case 6: return x >= 0.f ? 1.f / (1.f + expf(-x)) : expf(x) / (1.f + expf(x)); // SIGMOID
         case 7: return tanhf(x);                             // TANH
-        case 8: return (float)((x > 0.f) - (x < 0.f));       // SIGN
+        case 8: return x == 0.f || isnan(x) ? x : (float)((x > 0.f) - (x < 0.f)); // SIGN (Math.signum: keeps NaN and -0)
         case 9: return 1.f / x;                              // RECIPROCAL
         case 10: return x * x;                               // SQUARE
         default: return erff(x);                             // ERF
@@ -26,9 +26,11 @@ __device__ __forceinline__ float vf_binary(int op, float a, float b) {
         case 1: return a - b;
         case 2: return a * b;
         case 3: return a / b;
-        case 4: return powf(a, b);
-        case 5: return (isnan(a) || isnan(b)) ? NAN : fmaxf(a, b);
-        case 6: return (isnan(a) || isnan(b)) ? NAN : fminf(a, b);
+        // Math.pow, unlike C's powf, gives NaN for pow(1, NaN) and pow(+-1, +-inf).
+        case 4: return isnan(b) || (fabsf(a) == 1.f && isinf(b)) ? NAN : powf(a, b);
+        // Math.max/min: NaN wins, and -0 < +0 (fmaxf/fminf may return either zero).
+        case 5: return (isnan(a) || isnan(b)) ? NAN : (a == 0.f && b == 0.f) ? (signbit(a) ? b : a) : fmaxf(a, b);
+        case 6: return (isnan(a) || isnan(b)) ? NAN : (a == 0.f && b == 0.f) ? (signbit(a) ? a : b) : fminf(a, b);
         case 7: return a == b;
         case 8: return a != b;
         case 9: return a < b;

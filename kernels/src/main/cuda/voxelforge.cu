@@ -7,3 +7,7 @@
 #include "common.cuh"
 #include "elementwise.cuh"
 #include "random.cuh"
+#include "reduce.cuh"
+#include "groupnorm.cuh"
+#include "dice_ce.cuh"
+#include "optim.cuh"

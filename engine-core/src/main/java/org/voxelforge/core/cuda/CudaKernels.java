@@ -1,13 +1,13 @@
 package org.voxelforge.core.cuda;
 
-import java.lang.foreign.Arena;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The kernels of voxelforge.fatbin (built by kernels/build-fatbin.sh, packaged in the kernels
- * jar) loaded into one device's context with cuModuleLoadData; functions are looked up by name
- * once and kept. Kernels are 1-D grid-stride loops, launched with {@link LaunchConfig}.
+ * Typed launchers for the kernels of voxelforge.cu over a {@link KernelLauncher}: on a GPU the
+ * fatbin (built by kernels/build-fatbin.sh, packaged in the kernels jar) loaded into one device's
+ * context ({@link CudaDevice#kernels()}), or the host emulator running the same sources on the
+ * CPU ({@link EmulatedKernels#kernels()}), where "device pointers" are native host addresses.
+ * Kernels are 1-D grid-stride loops, launched with {@link LaunchConfig}.
  *
  * <p>Kernel parameter lists (kernels/src/main/cuda/*.cuh), to be matched by {@link KernelArgs}:
  * <pre>
@@ -15,40 +15,45 @@ import java.util.function.Consumer;
  *   vf_binary_f32(int op, const float* a, const float* b, int64_t b_stride, float* y, int64_t n)
  *   vf_fill_f32  (float* y, float value, int64_t n)
  *   vf_random_f32(float* y, int dist, double a, double b, uint64_t key, uint64_t counter, int64_t n)
+ * fused kernels, launched by {@link FusedKernels}:
+ *   vf_gn_stats_partial_f32     (const float* x, float* partials, int64_t groupLen, int64_t chunkLen)
+ *   vf_gn_stats_finalize_f32    (const float* x, const float* partials, float* mean, float* rstd, int64_t groupLen, int chunks, int groupCount, double eps)
+ *   vf_gn_forward_f32           (const float* x, const float* gamma, const float* beta, const float* mean, const float* rstd, float* y, int N, int C, int G, int64_t S, float slope)
+ *   vf_gn_backward_reduce_f32   (const float* x, const float* dy, const float* gamma, const float* beta, const float* mean, const float* rstd, float* partials, int C, int G, int64_t S, int64_t chunkLen, float slope)
+ *   vf_gn_backward_finalize_f32 (const float* partials, const float* gamma, float* coef, float* dgamma, float* dbeta, int N, int C, int G, int64_t S, int chunks)
+ *   vf_gn_backward_dx_f32       (const float* x, const float* dy, const float* gamma, const float* beta, const float* mean, const float* rstd, const float* coef, float* dx, int N, int C, int G, int64_t S, float slope)
+ *   vf_dice_ce_stats_partial_f32 (const float* logits, const int* labels, const float* mask, float* partials, int C, int64_t S, int64_t chunkLen)
+ *   vf_dice_ce_stats_finalize_f32(const float* partials, double* stats, int N, int C, int chunks)
+ *   vf_dice_ce_backward_f32      (const float* logits, const int* labels, const float* mask, const float* coefI, const float* coefP, float ceScale, int squared, float* dlogits, int N, int C, int64_t S)
+ *   vf_grad_sumsq_partial_f32   (const uint64_t* table, int numParams, double* partials)
+ *   vf_grad_norm_finalize_f64   (const double* partials, int64_t count, double maxNorm, double* out)
+ *   vf_sgd_step_f32             (const uint64_t* table, int numParams, double lr, double momentum, double dampening, double weightDecay, int nesterov, int first, const double* clip)
+ *   vf_adamw_step_f32           (const uint64_t* table, int numParams, double decay, double beta1, double beta2, double eps, double stepSize, double bc2Sqrt, const double* clip)
  * </pre>
  */
 public final class CudaKernels {
-    private final CudaDevice device;
-    private final long module;
-    private final ConcurrentHashMap<String, Long> functions = new ConcurrentHashMap<>();
+    private final KernelLauncher launcher;
 
-    CudaKernels(CudaDevice device, byte[] fatbin) {
-        this.device = device;
-        device.makeCurrent();
-        this.module = device.driver().moduleLoadData(fatbin);
-    }
+    CudaKernels(CudaDevice device, byte[] fatbin) { this(new DriverKernelLauncher(device, fatbin)); }
 
-    /** The CUfunction of a kernel; a missing name throws a CudaException naming it. */
+    CudaKernels(KernelLauncher launcher) { this.launcher = launcher; }
+
+    public KernelLauncher launcher() { return launcher; }
+
+    /** The CUfunction of a kernel on a real GPU; a missing name throws a CudaException naming it. */
     public long function(String name) {
-        return functions.computeIfAbsent(name, n -> {
-            device.makeCurrent();
-            return device.driver().moduleGetFunction(module, n);
-        });
+        if (launcher instanceof DriverKernelLauncher d) return d.function(name);
+        throw new UnsupportedOperationException("function(\"" + name + "\"): CUfunction handles exist on a real GPU only, not under "
+                + launcher.getClass().getSimpleName());
     }
 
     /**
      * Launches a grid-stride kernel over {@code n} elements on {@code stream}: {@code args} adds the
-     * kernel's parameters in order. The arguments are copied by the driver at launch.
+     * kernel's parameters in order. The arguments are copied at launch.
      */
     public void launch(String kernel, long n, long stream, Consumer<KernelArgs> args) {
-        LaunchConfig cfg = LaunchConfig.gridStride(n, device.multiprocessors());
-        long f = function(kernel);
-        try (Arena a = Arena.ofConfined()) {
-            KernelArgs k = new KernelArgs(a);
-            args.accept(k);
-            device.makeCurrent();
-            device.driver().launchKernel(f, cfg.blocks(), 1, 1, cfg.threads(), 1, 1, 0, stream, k.toPointerArray());
-        }
+        LaunchConfig cfg = LaunchConfig.gridStride(n, launcher.multiprocessors());
+        launcher.launch(kernel, cfg.blocks(), 1, 1, cfg.threads(), 1, 1, 0, stream, args);
     }
 
     // ---- typed launchers for the kernels that exist (their parameter lists are above) ----------
@@ -73,7 +78,6 @@ public final class CudaKernels {
     }
 
     void unload() {
-        device.makeCurrent();
-        device.driver().moduleUnload(module);
+        if (launcher instanceof DriverKernelLauncher d) d.unload();
     }
 }

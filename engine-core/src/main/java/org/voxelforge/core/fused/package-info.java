@@ -1,0 +1,9 @@
+/**
+ * CPU twins of the fused CUDA kernels (kernels/src/main/cuda/groupnorm.cuh, dice_ce.cuh,
+ * optim.cuh): each mirrors its kernel's decomposition (the same chunks of a reduction, the same
+ * partial sums, the same finalize formulas) on plain Java arrays, so that it is the reference an
+ * emulated or real kernel is compared with, and is itself compared with the composed nn
+ * implementations (GroupNorm/InstanceNorm3d + LeakyReLU, DiceCeLoss, SGD/AdamW/GradClipping).
+ * The launchers that run the kernels are in {@link org.voxelforge.core.cuda.FusedKernels}.
+ */
+package org.voxelforge.core.fused;

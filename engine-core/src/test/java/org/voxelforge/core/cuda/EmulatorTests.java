@@ -1,0 +1,43 @@
+package org.voxelforge.core.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Assumptions;
+
+/** Shared by the emulator tests: skip (saying why, once) when the library is absent; host buffers as "device" memory. */
+final class EmulatorTests {
+    private static boolean toldWhySkipped;
+
+    private EmulatorTests() {}
+
+    /** The emulator, or the test is skipped with the reason printed. */
+    static synchronized EmulatedKernels emulator() {
+        EmulatedKernels.Availability a = EmulatedKernels.availability();
+        if (!a.available() && !toldWhySkipped) {
+            System.out.println("[emulator tests skipped] " + a.reason());
+            toldWhySkipped = true;
+        }
+        Assumptions.assumeTrue(a.available(), "kernel emulator unavailable: " + a.reason());
+        return EmulatedKernels.get();
+    }
+
+    static MemorySegment floats(Arena a, float... v) { return a.allocateFrom(ValueLayout.JAVA_FLOAT, v); }
+
+    static float[] floats(MemorySegment s) { return s.toArray(ValueLayout.JAVA_FLOAT); }
+
+    /**
+     * Distance in units in the last place; 0 for equal values (both NaN counts as equal), MAX_VALUE
+     * when one is NaN. -0 and +0 are 1 apart, so that exact ops must get the sign of zero right.
+     */
+    static long ulps(float want, float got) {
+        if (Float.isNaN(want) || Float.isNaN(got)) return Float.isNaN(want) && Float.isNaN(got) ? 0 : Long.MAX_VALUE;
+        return Math.abs(ordered(want) - ordered(got));
+    }
+
+    /** Float bits mapped to a line where adjacent floats (and -0, +0) differ by 1. */
+    private static long ordered(float f) {
+        int b = Float.floatToRawIntBits(f);
+        return b >= 0 ? b : -(long) (b & 0x7fffffff) - 1;
+    }
+}

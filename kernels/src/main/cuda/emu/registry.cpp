@@ -1,0 +1,39 @@
+// registry.cpp: the kernel table of the host emulator (libvoxelforge-emu.so).
+// Compiles the very translation unit nvcc compiles (voxelforge.cu) with VF_EMULATE, plus the
+// emulator's self-test kernels, and registers every kernel once so that vfemu_launch finds it
+// by name. Parameter types are deduced from each kernel's signature (vfemu::Unpack).
+// EmulatorRegistryTest fails when a VF_KERNEL in the sources is missing here.
+#include "../voxelforge.cu"
+#include "selftest.cuh"
+
+// kernels/src/main/cuda/elementwise.cuh
+VF_EMU_REGISTER(vf_unary_f32)
+VF_EMU_REGISTER(vf_binary_f32)
+VF_EMU_REGISTER(vf_fill_f32)
+// kernels/src/main/cuda/random.cuh
+VF_EMU_REGISTER(vf_random_f32)
+// kernels/src/main/cuda/groupnorm.cuh
+VF_EMU_REGISTER(vf_gn_stats_partial_f32)
+VF_EMU_REGISTER(vf_gn_stats_finalize_f32)
+VF_EMU_REGISTER(vf_gn_forward_f32)
+VF_EMU_REGISTER(vf_gn_backward_reduce_f32)
+VF_EMU_REGISTER(vf_gn_backward_finalize_f32)
+VF_EMU_REGISTER(vf_gn_backward_dx_f32)
+// kernels/src/main/cuda/dice_ce.cuh
+VF_EMU_REGISTER(vf_dice_ce_stats_partial_f32)
+VF_EMU_REGISTER(vf_dice_ce_stats_finalize_f32)
+VF_EMU_REGISTER(vf_dice_ce_backward_f32)
+// kernels/src/main/cuda/optim.cuh
+VF_EMU_REGISTER(vf_grad_sumsq_partial_f32)
+VF_EMU_REGISTER(vf_grad_norm_finalize_f64)
+VF_EMU_REGISTER(vf_sgd_step_f32)
+VF_EMU_REGISTER(vf_adamw_step_f32)
+// kernels/src/main/cuda/emu/selftest.cuh (emulator only)
+VF_EMU_REGISTER(vfemu_test_block_sum)
+VF_EMU_REGISTER(vfemu_test_block_sum_no_sync)
+VF_EMU_REGISTER(vfemu_test_warp_sum)
+VF_EMU_REGISTER(vfemu_test_atomics)
+VF_EMU_REGISTER(vfemu_test_dynamic_shared)
+VF_EMU_REGISTER(vfemu_test_coords)
+VF_EMU_REGISTER(vfemu_test_early_exit)
+VF_EMU_REGISTER(vfemu_test_ballot)

@@ -1,0 +1,165 @@
+// groupnorm.cuh: group norm fused with the per-channel affine and LeakyReLU, NCDHW float32,
+// forward and backward. Instance norm is groups == channels; slope 1 means no activation.
+// CPU twin and reference: org.voxelforge.core.fused.GroupNormAct (same chunks, same shifted
+// partial sums, same finalize formulas; only the order of float additions inside a chunk differs).
+//
+// x is [N, C, S] (S = D*H*W); group g of sample n is the contiguous range of M = (C/G)*S
+// elements starting at (n*C + g*C/G)*S. Forward:
+//   vf_gn_stats_partial_f32  grid (chunks, N*G): per block, float sums of (x - K) and (x - K)^2
+//                            over one chunk of the group, K = the group's first element (the
+//                            shift keeps E[d^2] - E[d]^2 from cancelling when |mean| >> std)
+//   vf_gn_stats_finalize_f32 one thread per (n, g): chunk partials summed in double ->
+//                            mean = K + s1/M, biased var = s2/M - (s1/M)^2, rstd = 1/sqrt(var + eps)
+//   vf_gn_forward_f32        grid (.., N*C): pre = (x - mean) * (rstd*gamma) + beta, y = leaky(pre)
+// Backward (saved: mean, rstd per (n, g); pre-activation recomputed from x):
+//   vf_gn_backward_reduce_f32   grid (chunks, N*C): d = dy * leaky'(pre), float block sums of d
+//                               and d*xhat over a chunk of the channel
+//   vf_gn_backward_finalize_f32 dgamma[c], dbeta[c] (sums over n and chunks, in double) and per
+//                               (n, g): A/M = sum_c gamma_c sum d / M, B/M = sum_c gamma_c sum d*xhat / M
+//   vf_gn_backward_dx_f32       dx = rstd * (d*gamma - A/M - xhat * B/M)
+#pragma once
+
+VF_KERNEL void vf_gn_stats_partial_f32(const float* __restrict__ x, float* __restrict__ partials,
+                                       int64_t groupLen, int64_t chunkLen) {
+    __shared__ float scratch[32];
+    const int64_t ng = blockIdx.y;
+    const float* g = x + ng * groupLen;
+    const float shift = g[0];
+    VF_CHUNK_BOUNDS(lo, hi, blockIdx.x, chunkLen, groupLen);
+    float s1 = 0.f, s2 = 0.f;
+    for (int64_t i = lo + threadIdx.x; i < hi; i += blockDim.x) {
+        float d = g[i] - shift;
+        s1 += d;
+        s2 += d * d;
+    }
+    s1 = vf_block_sum_f32(s1, scratch);
+    s2 = vf_block_sum_f32(s2, scratch);
+    if (threadIdx.x == 0) {
+        float* p = partials + (ng * gridDim.x + blockIdx.x) * 2;
+        p[0] = s1;
+        p[1] = s2;
+    }
+}
+
+VF_KERNEL void vf_gn_stats_finalize_f32(const float* __restrict__ x, const float* __restrict__ partials,
+                                        float* __restrict__ mean, float* __restrict__ rstd,
+                                        int64_t groupLen, int chunks, int groupCount, double eps) {
+    VF_FOR_EACH(ng, groupCount) {
+        double s1 = 0, s2 = 0;
+        for (int k = 0; k < chunks; k++) {
+            s1 += partials[(ng * chunks + k) * 2];
+            s2 += partials[(ng * chunks + k) * 2 + 1];
+        }
+        double m = s1 / (double)groupLen;
+        double var = s2 / (double)groupLen - m * m;
+        if (var < 0) var = 0;
+        mean[ng] = (float)((double)x[ng * groupLen] + m);
+        rstd[ng] = (float)(1.0 / sqrt(var + eps));
+    }
+}
+
+// The 2-D grid-stride loops below: y walks the N*C channels, x the S voxels of one channel.
+#define VF_FOR_EACH_CHANNEL(nc, count) for (int64_t nc = blockIdx.y; nc < (count); nc += gridDim.y)
+#define VF_FOR_EACH_VOXEL(s, n) \
+    for (int64_t s = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; s < (n); s += (int64_t)blockDim.x * gridDim.x)
+
+VF_KERNEL void vf_gn_forward_f32(const float* __restrict__ x, const float* __restrict__ gamma, const float* __restrict__ beta,
+                                 const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ y,
+                                 int N, int C, int G, int64_t S, float slope) {
+    VF_FOR_EACH_CHANNEL(nc, (int64_t)N * C) {
+        const int c = (int)(nc % C);
+        const int64_t ng = nc / C * G + c / (C / G);
+        const float mu = mean[ng], a = rstd[ng] * gamma[c], b = beta[c];
+        const float* xc = x + nc * S;
+        float* yc = y + nc * S;
+        VF_FOR_EACH_VOXEL(s, S) {
+            float pre = (xc[s] - mu) * a + b;
+            yc[s] = pre >= 0.f ? pre : pre * slope;
+        }
+    }
+}
+
+// partials: [N*C][chunks][2] = (sum d, sum d*xhat) over chunk k of channel (n, c); chunks = gridDim.x.
+VF_KERNEL void vf_gn_backward_reduce_f32(const float* __restrict__ x, const float* __restrict__ dy,
+                                         const float* __restrict__ gamma, const float* __restrict__ beta,
+                                         const float* __restrict__ mean, const float* __restrict__ rstd,
+                                         float* __restrict__ partials, int C, int G, int64_t S, int64_t chunkLen, float slope) {
+    __shared__ float scratch[32];
+    const int64_t nc = blockIdx.y;
+    const int c = (int)(nc % C);
+    const int64_t ng = nc / C * G + c / (C / G);
+    const float mu = mean[ng], r = rstd[ng], a = r * gamma[c], b = beta[c];
+    const float* xc = x + nc * S;
+    const float* dyc = dy + nc * S;
+    VF_CHUNK_BOUNDS(lo, hi, blockIdx.x, chunkLen, S);
+    float s1 = 0.f, s2 = 0.f;
+    for (int64_t i = lo + threadIdx.x; i < hi; i += blockDim.x) {
+        float centered = xc[i] - mu;
+        float pre = centered * a + b;
+        float d = pre > 0.f ? dyc[i] : dyc[i] * slope;
+        s1 += d;
+        s2 += d * (centered * r);
+    }
+    s1 = vf_block_sum_f32(s1, scratch);
+    s2 = vf_block_sum_f32(s2, scratch);
+    if (threadIdx.x == 0) {
+        float* p = partials + (nc * gridDim.x + blockIdx.x) * 2;
+        p[0] = s1;
+        p[1] = s2;
+    }
+}
+
+// One thread per index i < max(C, N*G): i < C writes dgamma[i], dbeta[i]; i < N*G writes
+// coef[2i] = A/M, coef[2i+1] = B/M for (n, g) = (i / G, i % G).
+VF_KERNEL void vf_gn_backward_finalize_f32(const float* __restrict__ partials, const float* __restrict__ gamma,
+                                           float* __restrict__ coef, float* __restrict__ dgamma, float* __restrict__ dbeta,
+                                           int N, int C, int G, int64_t S, int chunks) {
+    const int64_t count = C > N * G ? C : N * G;
+    VF_FOR_EACH(i, count) {
+        if (i < C) {
+            double db = 0, dg = 0;
+            for (int n = 0; n < N; n++) {
+                const float* p = partials + ((int64_t)n * C + i) * chunks * 2;
+                for (int k = 0; k < chunks; k++) { db += p[2 * k]; dg += p[2 * k + 1]; }
+            }
+            dbeta[i] = (float)db;
+            dgamma[i] = (float)dg;
+        }
+        if (i < (int64_t)N * G) {
+            const int n = (int)(i / G), g = (int)(i % G), cg = C / G;
+            double A = 0, B = 0;
+            for (int c = g * cg; c < (g + 1) * cg; c++) {
+                const float* p = partials + ((int64_t)n * C + c) * chunks * 2;
+                double sa = 0, sb = 0;
+                for (int k = 0; k < chunks; k++) { sa += p[2 * k]; sb += p[2 * k + 1]; }
+                A += (double)gamma[c] * sa;
+                B += (double)gamma[c] * sb;
+            }
+            const double M = (double)cg * (double)S;
+            coef[2 * i] = (float)(A / M);
+            coef[2 * i + 1] = (float)(B / M);
+        }
+    }
+}
+
+VF_KERNEL void vf_gn_backward_dx_f32(const float* __restrict__ x, const float* __restrict__ dy,
+                                     const float* __restrict__ gamma, const float* __restrict__ beta,
+                                     const float* __restrict__ mean, const float* __restrict__ rstd,
+                                     const float* __restrict__ coef, float* __restrict__ dx,
+                                     int N, int C, int G, int64_t S, float slope) {
+    VF_FOR_EACH_CHANNEL(nc, (int64_t)N * C) {
+        const int c = (int)(nc % C);
+        const int64_t ng = nc / C * G + c / (C / G);
+        const float mu = mean[ng], r = rstd[ng], gm = gamma[c], a = r * gm, b = beta[c];
+        const float ca = coef[2 * ng], cb = coef[2 * ng + 1];
+        const float* xc = x + nc * S;
+        const float* dyc = dy + nc * S;
+        float* dxc = dx + nc * S;
+        VF_FOR_EACH_VOXEL(s, S) {
+            float centered = xc[s] - mu;
+            float pre = centered * a + b;
+            float d = pre > 0.f ? dyc[s] : dyc[s] * slope;
+            dxc[s] = r * (d * gm - ca - centered * r * cb);
+        }
+    }
+}
