@@ -250,6 +250,12 @@ using namespace vfemu;
 
 VF_EMU_API const char* vfemu_last_error(void) { return lastError.c_str(); }
 
+#ifndef VF_EMU_SOURCE_DIGEST
+#define VF_EMU_SOURCE_DIGEST "unknown"
+#endif
+// SHA-256 of the kernel sources this library was built from (computed by build-emulator.sh).
+VF_EMU_API const char* vfemu_source_digest(void) { return VF_EMU_SOURCE_DIGEST; }
+
 VF_EMU_API int vfemu_kernel_count(void) { return (int)kernels().size(); }
 
 VF_EMU_API const char* vfemu_kernel_name(int i) {

@@ -35,8 +35,33 @@ class EmulatorRegistryTest {
         return names;
     }
 
-    @Test void everyKernelInTheSourcesIsRegisteredOnce() throws IOException {
+    /** The same digest as kernels/build-emulator.sh computes (byte order of relative paths, as LC_ALL=C sort). */
+    static String sourceDigest() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(SOURCES)) {
+            files = s.filter(Files::isRegularFile)
+                    .filter(p -> Stream.of(".cu", ".cuh", ".h", ".cpp").anyMatch(p.toString()::endsWith))
+                    .sorted(java.util.Comparator.comparing((Path p) -> "./" + SOURCES.relativize(p).toString().replace('\\', '/'),
+                            (a, b) -> java.util.Arrays.compare(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                    b.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                    .toList();
+        }
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        for (Path f : files) md.update(Files.readAllBytes(f));
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    @Test void everyKernelInTheSourcesIsRegisteredOnce() throws Exception {
         EmulatedKernels emu = EmulatorTests.emulator();
+        boolean fresh = emu.sourceDigest().equals(sourceDigest());
+        java.net.URL lib = org.voxelforge.kernels.KernelResources.class.getResource(org.voxelforge.kernels.KernelResources.EMULATOR);
+        if (lib != null && lib.getProtocol().equals("file")) {
+            // Built in this reactor (kernels/target/classes): it must come from these very sources.
+            assertTrue(fresh, "the emulator library " + lib + " does not match the sources under " + SOURCES.toAbsolutePath().normalize());
+        }
+        // Run alone (-pl engine-core), Maven takes the kernels jar from ~/.m2, which may predate these sources.
+        org.junit.jupiter.api.Assumptions.assumeTrue(fresh, "the emulator library in the kernels jar (" + lib + ") was built from other "
+                + "sources than " + SOURCES.toAbsolutePath().normalize() + " (a stale jar in ~/.m2?): run with -pl kernels,engine-core");
         List<String> sources = kernelsInSources();
         assertTrue(sources.containsAll(List.of("vf_fill_f32", "vf_random_f32", "vf_unary_f32", "vf_binary_f32", "vfemu_test_block_sum")),
                 "the source scan found " + sources + " under " + SOURCES.toAbsolutePath());
