@@ -24,8 +24,11 @@ if [ -f "$lib" ] && [ -z "$(find "$src" "$0" -newer "$lib" -print -quit)" ]; the
   echo "[kernels] libvoxelforge-emu.so is up to date"
   exit 0
 fi
+# The SHA-256 of every source (sorted by path relative to src/main/cuda, contents concatenated) goes
+# into the library (vfemu_source_digest), so tests can tell a stale library from a current one.
+digest=$(cd "$src" && find . -type f \( -name '*.cu' -o -name '*.cuh' -o -name '*.h' -o -name '*.cpp' \) | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-64)
 # -Wno-unknown-pragmas: g++ does not know CUDA's `#pragma unroll`.
-"$CXX" -O2 -std=c++20 -shared -fPIC -fvisibility=hidden -DVF_EMULATE \
+"$CXX" -O2 -std=c++20 -shared -fPIC -fvisibility=hidden -DVF_EMULATE -DVF_EMU_SOURCE_DIGEST="\"$digest\"" \
   -Wall -Wextra -Werror -Wno-unknown-pragmas \
   -o "$lib.tmp" "$src/emu/registry.cpp" "$src/emu/vf_emu_runtime.cpp" || {
     echo "[kernels] g++ failed to build the host emulator" >&2

@@ -107,3 +107,12 @@ VF_KERNEL void vfemu_test_early_exit(float* __restrict__ y, int mode, unsigned l
     else v = __shfl_down_sync(0xffffffffu, v, 1);
     y[threadIdx.x] = v;
 }
+
+// bf[i] = x[i] rounded to bfloat16 (its 16 bits), back[i] = that bfloat16 as a float again.
+VF_KERNEL void vfemu_test_bf16(const float* __restrict__ x, unsigned short* __restrict__ bf, float* __restrict__ back, int64_t n) {
+    VF_FOR_EACH(i, n) {
+        __nv_bfloat16 h = __float2bfloat16(x[i]);
+        bf[i] = __bfloat16_as_ushort(h);
+        back[i] = __bfloat162float(h);
+    }
+}

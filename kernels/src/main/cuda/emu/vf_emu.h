@@ -158,6 +158,8 @@ inline __nv_bfloat16 __float2bfloat16(float f) {
     return {(uint16_t)(u >> 16)};
 }
 inline float __bfloat162float(__nv_bfloat16 b) { return __uint_as_float((uint32_t)b.bits << 16); }
+inline unsigned short __bfloat16_as_ushort(__nv_bfloat16 b) { return b.bits; }
+inline __nv_bfloat16 __ushort_as_bfloat16(unsigned short u) { return {u}; }
 
 // ---- kernel registration (emu/registry.cpp lists every kernel once) ---------------------------
 namespace vfemu {

@@ -235,7 +235,8 @@ unsigned warp_ballot(unsigned mask, int predicate) {
 
 void* dynamic_shared() {
     Launch& L = launch();
-    return L.dynamicShared.empty() ? nullptr : L.dynamicShared.data();
+    if (L.dynamicShared.empty()) fail("the kernel uses dynamic shared memory but the launch gave 0 bytes of it");
+    return L.dynamicShared.data();
 }
 
 int register_kernel(const char* name, Thunk thunk) {
@@ -249,12 +250,21 @@ using namespace vfemu;
 
 VF_EMU_API const char* vfemu_last_error(void) { return lastError.c_str(); }
 
+#ifndef VF_EMU_SOURCE_DIGEST
+#define VF_EMU_SOURCE_DIGEST "unknown"
+#endif
+// SHA-256 of the kernel sources this library was built from (computed by build-emulator.sh).
+VF_EMU_API const char* vfemu_source_digest(void) { return VF_EMU_SOURCE_DIGEST; }
+
 VF_EMU_API int vfemu_kernel_count(void) { return (int)kernels().size(); }
 
 VF_EMU_API const char* vfemu_kernel_name(int i) {
     return i >= 0 && i < (int)kernels().size() ? kernels()[i].name.c_str() : nullptr;
 }
 
+// Runs a whole launch on the calling thread. Returns 0, or: 1 no such kernel, 2 called from inside a
+// kernel, 3 invalid launch shape or shared memory size, 4 no memory for the fiber stacks, 5 the
+// kernel failed (a barrier error, an unsupported warp mask ...); vfemu_last_error() says which.
 VF_EMU_API int vfemu_launch(const char* kernel, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                             unsigned bz, unsigned dynamicSharedBytes, void** args) {
     lastError.clear();

@@ -38,6 +38,7 @@ public final class EmulatedKernels implements KernelLauncher {
 
     private final MethodHandle launch, lastError;
     private final List<String> names;
+    private final String sourceDigest;
     private final CudaKernels kernels;
 
     private EmulatedKernels(SymbolLookup lib) throws Throwable {
@@ -52,6 +53,8 @@ public final class EmulatedKernels implements KernelLauncher {
         List<String> list = new ArrayList<>(n);
         for (int k = 0; k < n; k++) list.add(cString((MemorySegment) name.invokeExact(k)));
         names = List.copyOf(list);
+        MethodHandle digest = linker.downcallHandle(symbol(lib, "vfemu_source_digest"), FunctionDescriptor.of(ValueLayout.ADDRESS));
+        sourceDigest = cString((MemorySegment) digest.invokeExact());
         kernels = new CudaKernels(this);
     }
 
@@ -125,6 +128,12 @@ public final class EmulatedKernels implements KernelLauncher {
 
     /** The kernels the library registered (emu/registry.cpp), in registration order. */
     public List<String> kernelNames() { return names; }
+
+    /**
+     * SHA-256 (hex) of the kernel sources the library was built from: every .cu, .cuh, .h and .cpp
+     * under kernels/src/main/cuda, sorted by relative path, contents concatenated.
+     */
+    public String sourceDigest() { return sourceDigest; }
 
     @Override public int multiprocessors() { return MULTIPROCESSORS; }
 

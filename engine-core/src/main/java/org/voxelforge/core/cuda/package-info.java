@@ -14,7 +14,9 @@
  *       free-all-and-retry on out-of-memory) over the {@link org.voxelforge.core.cuda.DeviceMemoryApi} seam.</li>
  *   <li>Devices and kernels: {@link org.voxelforge.core.cuda.CudaRuntime} (availability that never throws),
  *       {@link org.voxelforge.core.cuda.CudaDevice}, {@link org.voxelforge.core.cuda.CudaKernels}
- *       (the packaged fatbin, grid-stride launches with {@link org.voxelforge.core.cuda.KernelArgs}).</li>
+ *       (the packaged fatbin, grid-stride launches with {@link org.voxelforge.core.cuda.KernelArgs}) over a
+ *       {@link org.voxelforge.core.cuda.KernelLauncher}: the driver, or {@link org.voxelforge.core.cuda.EmulatedKernels},
+ *       the same kernel sources compiled by g++ and run on the CPU (kernels/README.md).</li>
  * </ul>
  * Tests without a GPU: fake directory trees for discovery, a fake device for the allocator, and CPU
  * stand-ins for libcuda/cuBLAS/cuDNN (src/test/c) for the bindings. CudaSmokeTest (tag {@code gpu}) runs on a real GPU.
