@@ -30,7 +30,7 @@ import org.voxelforge.core.Tensor;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 @State(Scope.Benchmark)
 public class Conv3dBenchmark {
-    @Param({"C32_64", "C32_128", "C320_8"})
+    @Param({"C32_64", "C32_128", "C64_32", "C128_16", "C320_8"})
     public String shape;
 
     private Conv3dShapes s;

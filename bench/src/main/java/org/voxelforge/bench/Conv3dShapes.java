@@ -13,6 +13,8 @@ import org.voxelforge.core.Tensor;
 enum Conv3dShapes {
     C32_64(2, 32, 32, 64),
     C32_128(2, 32, 32, 128),
+    C64_32(2, 64, 64, 32),
+    C128_16(2, 128, 128, 16),
     C320_8(2, 320, 320, 8);
 
     final int n, cin, cout, size;

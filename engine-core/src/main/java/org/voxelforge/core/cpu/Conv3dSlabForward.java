@@ -18,7 +18,8 @@ import org.voxelforge.core.Parallel;
  *
  * <p>Per slab of output planes, each plane's columns go in NR-wide panels; per panel, K goes in
  * {@link #KB}-deep chunks, and every chunk meets all MR-tall weight panels while its B rows sit in
- * L1; the accumulators live in a plane-sized scratch between chunks. Each output element is summed
+ * L1; the panel's accumulators (all output channels x NR) stay in an L1 scratch between chunks
+ * and then go to a plane-sized buffer, from which the real outputs are copied to y. Each output element is summed
  * in the order p = 0 .. K-1 by one thread, whatever the thread count.
  */
 final class Conv3dSlabForward {
@@ -75,7 +76,7 @@ final class Conv3dSlabForward {
             float[][] scratch = SCRATCH.get();
             if (scratch[0].length < slabLength) scratch[0] = new float[(int) slabLength];
             if (scratch[1].length < (long) ogPad * ldAcc) scratch[1] = new float[ogPad * ldAcc];
-            float[] slab = scratch[0], acc = scratch[1];
+            float[] slab = scratch[0], acc = scratch[1], tile = new float[ogPad * nr];
             for (long it = lo; it < hi; it++) {
                 int sl = (int) (it % slabCount);
                 int ng = (int) (it / slabCount), n = ng / g.groups(), gi = ng % g.groups();
@@ -84,16 +85,18 @@ final class Conv3dSlabForward {
                 int aBase = gi * ogPad * k;
                 long yBase = ((long) n * g.cout() + (long) gi * og) * outPlane;
                 for (int zl = 0; zl < zn; zl++) {
-                    Arrays.fill(acc, 0, ogPad * ldAcc, 0f);
                     for (int jp = 0; jp < panels; jp++) {
                         int col = zl * slabs.planeP + jp * nr;
+                        // the panel's ogPad x NR accumulators stay together (in L1) while K runs
+                        Arrays.fill(tile, 0f);
                         for (int p0 = 0; p0 < k; p0 += KB) {
                             int kb = Math.min(KB, k - p0);
                             for (int i0 = 0; i0 < ogPad; i0 += mr) {
                                 kern.multiplyAddRows(kb, ap, aBase + i0 * k + p0 * mr, slab, slabs.rows, p0, col,
-                                        acc, i0 * ldAcc + jp * nr, ldAcc);
+                                        tile, i0 * nr, nr);
                             }
                         }
+                        for (int o = 0; o < og; o++) System.arraycopy(tile, o * nr, acc, o * ldAcc + jp * nr, nr);
                     }
                     storePlane(g, acc, ldAcc, slabs.wp, og, beta, ys, yBase + (long) (z0 + zl) * g.oh() * g.ow(), outPlane);
                 }
