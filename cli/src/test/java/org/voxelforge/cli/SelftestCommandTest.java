@@ -72,6 +72,21 @@ class SelftestCommandTest {
         }
     }
 
+    /**
+     * --device emulator runs our CUDA kernels' checks (the ones a GPU session runs with --device
+     * cuda) on the kernel emulator, so the check code itself has run before any GPU sees it.
+     */
+    @Test void deviceEmulatorRunsTheKernelChecksOnTheCpu() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.voxelforge.core.cuda.EmulatedKernels.availability().available(),
+                () -> "kernel emulator unavailable: " + org.voxelforge.core.cuda.EmulatedKernels.availability().reason());
+        CliRun r = CliRun.run("selftest", "--quick", "--device", "emulator");
+        assertEquals(0, r.code(), r.out());
+        List<String> lines = r.out().lines().filter(l -> l.startsWith("emulator ")).toList();
+        assertEquals(6, lines.size(), r.out());
+        for (String l : lines) assertTrue(l.contains(" PASS "), l);
+        assertTrue(r.out().contains("emulator fused softmax dice + ce vs twin"), r.out());
+    }
+
     @Test void badDeviceIsAUserError() {
         CliRun r = CliRun.run("selftest", "--device", "tpu");
         assertNotEquals(0, r.code());

@@ -12,6 +12,8 @@ import org.voxelforge.core.cuda.CudaDevice;
 import org.voxelforge.core.cuda.CudaKernels;
 import org.voxelforge.core.cuda.CudaRuntime;
 import org.voxelforge.core.cuda.CudnnVersionPolicy;
+import org.voxelforge.core.cuda.EmulatedKernels;
+import java.util.function.Supplier;
 
 /**
  * The CUDA checks: device facts, memory round trips, our fatbin's kernels against their CPU
@@ -27,10 +29,53 @@ import org.voxelforge.core.cuda.CudnnVersionPolicy;
 public final class CudaChecks {
     private CudaChecks() {}
 
-    static final String DEVICE = "cuda device", MEMCPY = "cuda memcpy round trip", FILL = "cuda fill kernel",
-            ELEMENTWISE = "cuda elementwise kernels vs cpu", RANDOM = "cuda philox kernel vs cpu (bitwise)",
+    static final String DEVICE = "cuda device", MEMCPY = "cuda memcpy round trip", FILL = " fill kernel",
+            ELEMENTWISE = " elementwise kernels vs cpu", RANDOM = " philox kernel vs cpu (bitwise)",
             CUBLAS = "cuda cublas sgemm", CUDNN = "cuda cudnn conv3d forward";
-    static final List<String> NAMES = List.of(DEVICE, MEMCPY, FILL, ELEMENTWISE, RANDOM, CUBLAS, CUDNN);
+    static final List<String> NAMES = names();
+
+    private static List<String> names() {
+        List<String> n = new ArrayList<>(List.of(DEVICE, MEMCPY));
+        for (String k : kernelCheckNames()) n.add("cuda" + k);
+        n.addAll(List.of(CUBLAS, CUDNN));
+        return List.copyOf(n);
+    }
+
+    /** The kernel checks' names after their target's label ("cuda" or "emulator"). */
+    static List<String> kernelCheckNames() {
+        List<String> n = new ArrayList<>(List.of(FILL, ELEMENTWISE, RANDOM));
+        n.addAll(FusedKernelChecks.NAMES);
+        return n;
+    }
+
+    /**
+     * Our kernels' checks on {@code target} (a fresh one per check, closed after it): fill, every
+     * elementwise op, Philox bit for bit, and the fused kernels against their CPU twins.
+     */
+    static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, boolean quick) {
+        int big = quick ? 1 << 20 : 16 << 20;
+        List<SelfTestCheck> out = new ArrayList<>();
+        out.add(SelfTestCheck.of(label + FILL, () -> { try (KernelTarget t = target.get()) { return fill(t, label + FILL, big + 7); } }));
+        out.add(SelfTestCheck.of(label + ELEMENTWISE, () -> {
+            try (KernelTarget t = target.get()) { return elementwise(t, label + ELEMENTWISE, quick ? 10_007 : 1_000_003); }
+        }));
+        out.add(SelfTestCheck.of(label + RANDOM, () -> {
+            try (KernelTarget t = target.get()) { return random(t, label + RANDOM, quick ? 100_003 : 3_000_017); }
+        }));
+        out.addAll(FusedKernelChecks.all(target, label, quick));
+        return out;
+    }
+
+    /** The kernel checks on the host emulator (no GPU needed): SKIP with the reason when its library is missing. */
+    public static List<SelfTestCheck> emulated(boolean quick) {
+        EmulatedKernels.Availability a = EmulatedKernels.availability();
+        if (!a.available()) {
+            List<SelfTestCheck> out = new ArrayList<>();
+            for (String n : kernelCheckNames()) out.add(SelfTestCheck.skipped("emulator" + n, "kernel emulator unavailable: " + a.reason()));
+            return out;
+        }
+        return kernelChecks(() -> new EmulatorTarget(EmulatedKernels.get()), "emulator", quick);
+    }
 
     public static List<SelfTestCheck> all(boolean quick, boolean required) {
         return all(quick, required, CudaRuntime.availability());
@@ -51,9 +96,7 @@ public final class CudaChecks {
         List<SelfTestCheck> out = new ArrayList<>();
         out.add(SelfTestCheck.of(DEVICE, () -> device(gpu, a)));
         out.add(SelfTestCheck.of(MEMCPY, () -> memcpy(gpu, big + 3)));
-        out.add(SelfTestCheck.of(FILL, () -> fill(gpu, big + 7)));
-        out.add(SelfTestCheck.of(ELEMENTWISE, () -> elementwise(gpu, quick ? 10_007 : 1_000_003)));
-        out.add(SelfTestCheck.of(RANDOM, () -> random(gpu, quick ? 100_003 : 3_000_017)));
+        out.addAll(kernelChecks(() -> new GpuTarget(gpu), "cuda", quick));
         out.add(SelfTestCheck.of(CUBLAS, () -> cublas(gpu, quick)));
         out.add(CudnnConvCheck.of(CUDNN, gpu, quick));
         return out;
@@ -100,31 +143,29 @@ public final class CudaChecks {
 
     // ---- our kernels ---------------------------------------------------------------------------------
 
-    static SelfTestResult fill(Gpu gpu, int n) {
-        CudaKernels k = gpu.device().kernels();
-        try (DeviceBuffers buf = gpu.buffers()) {
-            long p = buf.allocate(n);
-            for (float v : new float[] {3.25f, -0.0f}) {
-                k.fillF32(p, v, n, 0);
-                float[] got = buf.download(p, n);
-                for (int i = 0; i < n; i++) {
-                    if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(v)) {
-                        return SelfTestResult.fail(FILL, "fill(" + v + "): element " + i + " of " + n + " is " + got[i]);
-                    }
+    static SelfTestResult fill(KernelTarget buf, String name, int n) {
+        CudaKernels k = buf.kernels();
+        long p = buf.allocate(n);
+        for (float v : new float[] {3.25f, -0.0f}) {
+            k.fillF32(p, v, n, 0);
+            float[] got = buf.download(p, n);
+            for (int i = 0; i < n; i++) {
+                if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(v)) {
+                    return SelfTestResult.fail(name, "fill(" + v + "): element " + i + " of " + n + " is " + got[i]);
                 }
             }
-            return SelfTestResult.pass(FILL, n + " floats, 2 values");
         }
+        return SelfTestResult.pass(name, n + " floats, 2 values");
     }
 
     /** The Philox kernel must reproduce RandomGenerator's definition bit for bit, for every distribution. */
-    static SelfTestResult random(Gpu gpu, int n) {
-        CudaKernels k = gpu.device().kernels();
+    static SelfTestResult random(KernelTarget buf, String name, int n) {
+        CudaKernels k = buf.kernels();
         long key = new RandomGenerator(1234).key(), counter = (1L << 32) - n / 2; // crosses into the counter's high word
         int[] scratch = new int[4];
         List<String> bad = new ArrayList<>();
         long mismatches = 0;
-        try (DeviceBuffers buf = gpu.buffers()) {
+        {
             long p = buf.allocate(n);
             for (RandomGenerator.Distribution dist : RandomGenerator.Distribution.values()) {
                 double a = dist == RandomGenerator.Distribution.BERNOULLI ? 0.3 : -1.5, b = 2.0;
@@ -142,8 +183,8 @@ public final class CudaChecks {
                 mismatches += m;
             }
         }
-        return mismatches == 0 ? SelfTestResult.pass(RANDOM, 3L * n + " values, uniform/normal/bernoulli")
-                : SelfTestResult.fail(RANDOM, "values differ: " + String.join("; ", bad));
+        return mismatches == 0 ? SelfTestResult.pass(name, 3L * n + " values, uniform/normal/bernoulli")
+                : SelfTestResult.fail(name, "values differ: " + String.join("; ", bad));
     }
 
     /**
@@ -152,12 +193,12 @@ public final class CudaChecks {
      * must match exactly; transcendental ones within a few ulps (CUDA's documented bounds are
      * 1 to 4 ulps; sigmoid composes two of them).
      */
-    static SelfTestResult elementwise(Gpu gpu, int n) {
-        CudaKernels k = gpu.device().kernels();
+    static SelfTestResult elementwise(KernelTarget buf, String name, int n) {
+        CudaKernels k = buf.kernels();
         RandomGenerator rng = new RandomGenerator(60);
         String worstOp = "";
         double worstUlps = 0, worstTol = 0, worstRatio = -1;
-        try (DeviceBuffers buf = gpu.buffers()) {
+        {
             long y = buf.allocate(n);
             for (UnaryOp op : UnaryOp.values()) {
                 float[] x = unaryInputs(op, rng, n);
@@ -183,7 +224,7 @@ public final class CudaChecks {
                 }
             }
         }
-        return SelfTestResult.compare(ELEMENTWISE, worstUlps, worstTol, UnaryOp.values().length + " unary, " + BinaryOp.values().length
+        return SelfTestResult.compare(name, worstUlps, worstTol, UnaryOp.values().length + " unary, " + BinaryOp.values().length
                 + " binary ops, " + n + " values each; error in ulps, worst op: " + worstOp);
     }
 

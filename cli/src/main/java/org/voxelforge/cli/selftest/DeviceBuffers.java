@@ -39,6 +39,21 @@ final class DeviceBuffers implements AutoCloseable {
         return p;
     }
 
+    /** A new buffer holding a copy of {@code host}'s bytes. */
+    long upload(MemorySegment host) {
+        long p = allocateBytes(host.byteSize());
+        device.makeCurrent();
+        driver.memcpyHtoD(p, host, host.byteSize());
+        return p;
+    }
+
+    /** Waits for the device (so a kernel's error surfaces here, named), then copies {@code host.byteSize()} bytes back. */
+    void download(long pointer, MemorySegment host) {
+        device.synchronize();
+        device.makeCurrent();
+        driver.memcpyDtoH(host, pointer, host.byteSize());
+    }
+
     long upload(float[] data) {
         long p = allocate(data.length);
         try (Arena a = Arena.ofConfined()) {

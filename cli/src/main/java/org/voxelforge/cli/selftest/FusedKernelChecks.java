@@ -1,0 +1,213 @@
+package org.voxelforge.cli.selftest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.voxelforge.core.RandomGenerator;
+import org.voxelforge.core.cuda.FusedKernels;
+import org.voxelforge.core.fused.DiceCe;
+import org.voxelforge.core.fused.FusedOptimizer;
+import org.voxelforge.core.fused.GroupNormAct;
+
+/**
+ * The fused kernels (group norm + LeakyReLU, softmax + Dice + CE, optimizer steps with the global
+ * gradient norm) on a {@link KernelTarget} against their CPU twins in org.voxelforge.core.fused,
+ * forward and backward, on random inputs. Each check reports its worst error as a fraction of
+ * that output's tolerance (1 = at the bound). The tolerances are those of the emulator tests
+ * (EmulatedFusedKernelsTest, which explains them): the kernels and twins cut every reduction into
+ * the same chunks and differ only in the order of float sums inside a chunk; the mean's bound is
+ * 1e-5 here (not 1e-6) because the full-size run sums longer chunks (about sqrt(2048) ulps).
+ */
+final class FusedKernelChecks {
+    private FusedKernelChecks() {}
+
+    static final String GROUP_NORM = " fused group norm + leaky relu vs twin", DICE_CE = " fused softmax dice + ce vs twin",
+            OPTIMIZER = " fused sgd / adamw + grad norm vs twin";
+    static final List<String> NAMES = List.of(GROUP_NORM, DICE_CE, OPTIMIZER);
+
+    static List<SelfTestCheck> all(Supplier<KernelTarget> target, String label, boolean quick) {
+        int scale = quick ? 1 : 8;
+        return List.of(
+                SelfTestCheck.of(label + GROUP_NORM, () -> { try (KernelTarget t = target.get()) { return groupNorm(t, label + GROUP_NORM, scale); } }),
+                SelfTestCheck.of(label + DICE_CE, () -> { try (KernelTarget t = target.get()) { return diceCe(t, label + DICE_CE, scale); } }),
+                SelfTestCheck.of(label + OPTIMIZER, () -> { try (KernelTarget t = target.get()) { return optimizer(t, label + OPTIMIZER, scale); } }));
+    }
+
+    /** The worst error over tolerance seen so far, and where. */
+    private static final class Worst {
+        double ratio = 0;
+        String where = "";
+
+        /** Largest |want - got| over {@code tol * max(1, max |want|)}. */
+        void floats(String what, float[] want, float[] got, double tol) {
+            double scale = 1, err = 0;
+            for (float w : want) scale = Math.max(scale, Math.abs(w));
+            for (int i = 0; i < want.length; i++) {
+                double e = Math.abs((double) want[i] - got[i]);
+                err = Double.isNaN(e) ? Double.POSITIVE_INFINITY : Math.max(err, e);
+            }
+            note(what, err / (tol * scale));
+        }
+
+        void value(String what, double want, double got, double tol) {
+            double e = Math.abs(want - got);
+            note(what, Double.isNaN(e) ? Double.POSITIVE_INFINITY : e / tol);
+        }
+
+        private void note(String what, double r) {
+            if (!(r <= ratio)) {
+                ratio = r;
+                where = what;
+            }
+        }
+
+        SelfTestResult result(String name, String detail) {
+            return SelfTestResult.compare(name, ratio, 1.0, detail + "; error / tolerance, worst: " + where);
+        }
+    }
+
+    private static float[] uniform(RandomGenerator rng, int n, double lo, double hi) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (lo + (hi - lo) * rng.nextDouble());
+        return a;
+    }
+
+    // ---- group norm ------------------------------------------------------------------------------------
+
+    static SelfTestResult groupNorm(KernelTarget t, String name, int scale) {
+        FusedKernels k = new FusedKernels(t.kernels());
+        RandomGenerator rng = new RandomGenerator(81);
+        Worst worst = new Worst();
+        // (n, c, groups, spatial, mean offset, slope): group norm, instance norm without activation, a large mean
+        int[][] shapes = {{2, 6, 3, 60 * scale}, {1, 4, 4, 2500 * scale}, {1, 2, 1, 2100 * scale}};
+        double[] offsets = {0, 0, 500};
+        float[] slopes = {0.01f, 1f, 0.1f};
+        for (int i = 0; i < shapes.length; i++) {
+            int[] sh = shapes[i];
+            GroupNormAct.Geometry geo = new GroupNormAct.Geometry(sh[0], sh[1], sh[2], sh[3]);
+            float[] x = uniform(rng, (int) geo.numel(), offsets[i] - 1, offsets[i] + 2), dy = uniform(rng, x.length, -1, 1);
+            float[] gamma = uniform(rng, sh[1], 0.5, 1.5), beta = uniform(rng, sh[1], -0.5, 0.5);
+            float[] y = new float[x.length], dx = new float[x.length];
+            GroupNormAct.Saved saved = GroupNormAct.forward(geo, x, gamma, beta, slopes[i], 1e-5, y);
+            GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, x, dy, gamma, beta, saved, slopes[i], dx);
+            long px = t.upload(x), pdy = t.upload(dy), pg0 = t.upload(gamma), pb = t.upload(beta);
+            long py = t.allocate(x.length), pdx = t.allocate(x.length), mean = t.allocate(sh[0] * sh[2]), rstd = t.allocate(sh[0] * sh[2]);
+            long dgam = t.allocate(sh[1]), dbet = t.allocate(sh[1]);
+            long sf = t.allocate(FusedKernels.groupNormForwardScratch(geo)), sb = t.allocate(FusedKernels.groupNormBackwardScratch(geo));
+            k.groupNormForward(geo, px, pg0, pb, slopes[i], 1e-5, py, mean, rstd, sf, 0);
+            k.groupNormBackward(geo, px, pdy, pg0, pb, mean, rstd, slopes[i], pdx, dgam, dbet, sb, 0);
+            String tag = "[" + sh[0] + ", " + sh[1] + ", " + sh[3] + "] groups " + sh[2] + " ";
+            worst.floats(tag + "mean", saved.mean(), t.download(mean, sh[0] * sh[2]), 1e-5);
+            worst.floats(tag + "rstd", saved.rstd(), t.download(rstd, sh[0] * sh[2]), 2e-5);
+            worst.floats(tag + "y", y, t.download(py, x.length), 2e-5);
+            worst.floats(tag + "dx", dx, t.download(pdx, x.length), 2e-5);
+            worst.floats(tag + "dgamma", pg.dgamma(), t.download(dgam, sh[1]), 1e-4);
+            worst.floats(tag + "dbeta", pg.dbeta(), t.download(dbet, sh[1]), 1e-4);
+        }
+        return worst.result(name, shapes.length + " shapes, forward + backward");
+    }
+
+    // ---- softmax + Dice + cross-entropy ------------------------------------------------------------------
+
+    static SelfTestResult diceCe(KernelTarget t, String name, int scale) {
+        FusedKernels k = new FusedKernels(t.kernels());
+        RandomGenerator rng = new RandomGenerator(82);
+        Worst worst = new Worst();
+        Object[][] cases = {
+                {DiceCe.Options.mist(), new int[] {2, 3, 300 * scale}, true},
+                {DiceCe.Options.nnUNet(), new int[] {2, 4, 300 * scale}, false},
+                {new DiceCe.Options(true, false, true, 1e-5, 1, 1), new int[] {1, 10, 2100 * scale}, true}};
+        for (Object[] c : cases) {
+            DiceCe.Options o = (DiceCe.Options) c[0];
+            int[] sh = (int[]) c[1];
+            boolean masked = (Boolean) c[2];
+            DiceCe.Geometry geo = new DiceCe.Geometry(sh[0], sh[1], sh[2]);
+            float[] logits = uniform(rng, sh[0] * sh[1] * sh[2], -5, 5);
+            int[] labels = new int[sh[0] * sh[2]];
+            float[] mask = masked ? new float[labels.length] : null;
+            for (int v = 0; v < labels.length; v++) {
+                labels[v] = (int) (rng.nextDouble() * sh[1]);
+                if (masked && rng.nextDouble() < 0.8) mask[v] = 1f;
+                if (masked && mask[v] == 0f) labels[v] = -7; // unannotated voxels may hold anything
+            }
+            double[] stats = DiceCe.statistics(geo, logits, labels, mask);
+            DiceCe.Result r = DiceCe.finish(geo, stats, o, 1.0);
+            float[] dlogits = new float[logits.length];
+            DiceCe.backward(geo, logits, labels, mask, r, o.squared(), dlogits);
+
+            long pz = t.upload(logits), pl = t.upload(labels), pm = masked ? t.upload(mask) : 0;
+            long ps = t.allocateBytes(8L * geo.statsLength()), scratch = t.allocate(FusedKernels.diceCeScratch(geo));
+            k.diceCeStatistics(geo, pz, pl, pm, ps, scratch, 0);
+            double[] got = t.downloadDoubles(ps, (int) geo.statsLength());
+            String tag = String.format(Locale.ROOT, "N=%d C=%d S=%d%s ", sh[0], sh[1], sh[2], masked ? " masked" : "");
+            for (int i = 0; i < stats.length; i++) worst.value(tag + "statistic " + i, stats[i], got[i], 1e-5 * Math.max(1, Math.abs(stats[i])));
+            DiceCe.Result rg = DiceCe.finish(geo, got, o, 1.0);
+            worst.value(tag + "loss", r.loss(), rg.loss(), 1e-5 * Math.max(1e-3, Math.abs(r.loss())));
+            long ci = t.upload(r.coefI()), cp = t.upload(r.coefP()), pd = t.allocate(logits.length);
+            k.diceCeBackward(geo, pz, pl, pm, ci, cp, r.ceScale(), o.squared(), pd, 0);
+            worst.floats(tag + "dlogits", dlogits, t.download(pd, logits.length), 1e-6);
+        }
+        return worst.result(name, cases.length + " cases (MIST, nnU-Net, 10 classes), statistics + loss + backward");
+    }
+
+    // ---- optimizers -----------------------------------------------------------------------------------------
+
+    static SelfTestResult optimizer(KernelTarget t, String name, int scale) {
+        FusedKernels k = new FusedKernels(t.kernels());
+        RandomGenerator rng = new RandomGenerator(83);
+        Worst worst = new Worst();
+        int[] sizes = {7, 3000 * scale, 1};
+        int maxNumel = 3000 * scale;
+        for (boolean adamw : new boolean[] {false, true}) {
+            List<FusedOptimizer.Block> blocks = new ArrayList<>();
+            for (int n : sizes) blocks.add(new FusedOptimizer.Block(uniform(rng, n, -1, 1), new float[n], new float[n], adamw ? new float[n] : null));
+            // device copies and the table of rows {param, grad, state0, state1, numel}
+            long[][] ptr = new long[sizes.length][4];
+            long[] table = new long[FusedKernels.OPT_ROW * sizes.length];
+            for (int p = 0; p < sizes.length; p++) {
+                FusedOptimizer.Block b = blocks.get(p);
+                float[][] arrays = {b.param(), b.grad(), b.state0(), b.state1()};
+                for (int a = 0; a < 4; a++) {
+                    ptr[p][a] = arrays[a] == null ? 0 : t.upload(arrays[a]);
+                    table[p * FusedKernels.OPT_ROW + a] = ptr[p][a];
+                }
+                table[p * FusedKernels.OPT_ROW + 4] = sizes[p];
+            }
+            long pt = t.upload(table), partials = t.allocateBytes(8 * k.gradNormScratch(sizes.length, maxNumel)), out = t.allocateBytes(16);
+            String opt = adamw ? "adamw" : "sgd nesterov";
+            for (int step = 1; step <= 3; step++) {
+                List<Long> newGrads = new ArrayList<>();
+                for (int p = 0; p < sizes.length; p++) {
+                    float[] g = uniform(rng, sizes[p], step == 2 ? -1 : -0.01, step == 2 ? 1 : 0.01); // only step 2 clips
+                    System.arraycopy(g, 0, blocks.get(p).grad(), 0, g.length);
+                    newGrads.add(t.upload(g));
+                }
+                // point the table at the new gradients
+                for (int p = 0; p < sizes.length; p++) table[p * FusedKernels.OPT_ROW + 1] = newGrads.get(p);
+                pt = t.upload(table);
+                double[] clip = FusedOptimizer.gradNorm(blocks, 1.0);
+                k.gradNorm(pt, sizes.length, maxNumel, 1.0, partials, out, 0);
+                double[] got = t.downloadDoubles(out, 2);
+                worst.value(opt + " step " + step + " norm", clip[0], got[0], 1e-12 * clip[0]);
+                worst.value(opt + " step " + step + " clip scale", clip[1], got[1], 1e-12);
+                if (adamw) {
+                    FusedOptimizer.adamwStep(blocks, 3e-3, 0.9, 0.999, 1e-8, 0.05, step, clip);
+                    k.adamwStep(pt, sizes.length, maxNumel, 3e-3, 0.9, 0.999, 1e-8, 0.05, step, out, 0);
+                } else {
+                    FusedOptimizer.sgdStep(blocks, 0.05, 0.9, 0, 1e-3, true, step == 1, clip);
+                    k.sgdStep(pt, sizes.length, maxNumel, 0.05, 0.9, 0, 1e-3, true, step == 1, out, 0);
+                }
+                for (int p = 0; p < sizes.length; p++) {
+                    FusedOptimizer.Block b = blocks.get(p);
+                    float[][] want = {b.param(), null, b.state0(), b.state1()};
+                    for (int a : new int[] {0, 2, 3}) {
+                        if (want[a] == null) continue;
+                        worst.floats(opt + " step " + step + " param " + p + " array " + a, want[a], t.download(ptr[p][a], sizes[p]), 1e-6);
+                    }
+                }
+            }
+        }
+        return worst.result(name, "sgd (momentum 0.9, nesterov) and adamw, 3 steps, clipping on step 2, " + sizes.length + " parameters");
+    }
+}
