@@ -10,15 +10,16 @@ import org.voxelforge.core.Parallel;
  *
  * <p>With stride 1, output voxel (z, y, x) of tap (kz, ky, kx) reads padded input voxel
  * (z + kz*dd, y + ky*dh, x + kx*dw), so in a zero-padded slab of input planes ({@link ConvSlab})
- * every row of the column matrix is a contiguous run {@code rows[r] + P}. The micro-kernel reads B straight from there
- * ({@link SgemmMicroKernel#multiplyAddRows}) instead of from packed panels, so the gather that
- * {@link Conv3dPackedForward} pays for every column (about 40% of the time at 32 channels, 64^3)
- * is gone. The price: P also runs over the x-padding between rows, whose results are thrown away
+ * every row of the column matrix is a contiguous run {@code rows[r] + P}. B is copied from there a
+ * small chunk at a time, two vector copies per row ({@link SgemmMicroKernel#gatherRows}), so the
+ * element-by-element gather of {@link Conv3dPackedForward} (about 40% of its time at 32 channels,
+ * 64^3) is gone. (Reading B in place through the offset table instead was measured 20% slower
+ * than the packed kernel: misaligned loads and range checks the JIT cannot hoist.) The price: P also runs over the x-padding between rows, whose results are thrown away
  * ((wp - ow) / wp of the work; {@link #applies} keeps that small).
  *
  * <p>Per slab of output planes, each plane's columns go in NR-wide panels; per panel, K goes in
- * {@link #KB}-deep chunks, and every chunk meets all MR-tall weight panels while its B rows sit in
- * L1; the panel's accumulators (all output channels x NR) stay in an L1 scratch between chunks
+ * {@link #KB}-deep chunks, and every chunk, gathered into a packed L1 buffer, meets all MR-tall
+ * weight panels ({@link SgemmMicroKernel#multiplyAdd}); the panel's accumulators (all output channels x NR) stay in an L1 scratch between chunks
  * and then go to a plane-sized buffer, from which the real outputs are copied to y. Each output element is summed
  * in the order p = 0 .. K-1 by one thread, whatever the thread count.
  */
@@ -26,8 +27,8 @@ final class Conv3dSlabForward {
     private Conv3dSlabForward() {}
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Depth of one K chunk: KB rows of B (NR floats each) plus the weight chunks stay in L1. */
-    static final int KB = Integer.getInteger("voxelforge.conv.slabDepth", 64);
+    /** Depth of one K chunk: its packed B rows (KB x NR floats, 16 KiB) stay in L1 while every weight panel passes (64..256 measured within noise). */
+    static final int KB = Integer.getInteger("voxelforge.conv.slabDepth", 128);
     /** Use this path when at least this fraction of the computed columns are real outputs. */
     static final double MIN_USE = Double.parseDouble(System.getProperty("voxelforge.conv.slabMinUse", "0.85"));
 
@@ -76,7 +77,7 @@ final class Conv3dSlabForward {
             float[][] scratch = SCRATCH.get();
             if (scratch[0].length < slabLength) scratch[0] = new float[(int) slabLength];
             if (scratch[1].length < (long) ogPad * ldAcc) scratch[1] = new float[ogPad * ldAcc];
-            float[] slab = scratch[0], acc = scratch[1], tile = new float[ogPad * nr];
+            float[] slab = scratch[0], acc = scratch[1], tile = new float[ogPad * nr], chunk = new float[KB * nr];
             for (long it = lo; it < hi; it++) {
                 int sl = (int) (it % slabCount);
                 int ng = (int) (it / slabCount), n = ng / g.groups(), gi = ng % g.groups();
@@ -91,9 +92,10 @@ final class Conv3dSlabForward {
                         Arrays.fill(tile, 0f);
                         for (int p0 = 0; p0 < k; p0 += KB) {
                             int kb = Math.min(KB, k - p0);
+                            // the chunk's B rows, contiguous and aligned: reused by every weight panel from L1
+                            kern.gatherRows(kb, slab, slabs.rows, p0, col, chunk, 0);
                             for (int i0 = 0; i0 < ogPad; i0 += mr) {
-                                kern.multiplyAddRows(kb, ap, aBase + i0 * k + p0 * mr, slab, slabs.rows, p0, col,
-                                        tile, i0 * nr, nr);
+                                kern.multiplyAdd(kb, ap, aBase + i0 * k + p0 * mr, chunk, 0, tile, i0 * nr, nr);
                             }
                         }
                         for (int o = 0; o < og; o++) System.arraycopy(tile, o * nr, acc, o * ldAcc + jp * nr, nr);

@@ -37,20 +37,25 @@ interface SgemmMicroKernel {
     }
 
     /**
-     * {@code acc(r, j) += sum_p A(r, p) * x[rows[rIdx + p] + col + j]}, summed in order p = 0, 1, ...,
-     * kc-1 onto the tile at {@code acc[accOff + r*ldAcc + j]} (r < MR, j < NR): a GEMM step whose B
-     * rows are read in place through an offset table instead of from a packed micro-panel (see
-     * {@link Conv3dSlabForward}). This default is the plain reference; vector kernels override it.
+     * Packs kc rows of B read in place through an offset table, {@code bp[bIdx + p*NR + j] =
+     * x[rows[rIdx + p] + col + j]}, into one micro-panel (see {@link Conv3dSlabForward}).
      */
-    default void multiplyAddRows(int kc, float[] ap, int aIdx, float[] x, int[] rows, int rIdx, int col,
-                                 float[] acc, int accOff, int ldAcc) {
+    default void gatherRows(int kc, float[] x, int[] rows, int rIdx, int col, float[] bp, int bIdx) {
+        int nr = nr();
+        for (int p = 0; p < kc; p++) System.arraycopy(x, rows[rIdx + p] + col, bp, bIdx + p * nr, nr);
+    }
+
+    /**
+     * {@code acc(r, j) += sum_p A(r, p) * B(p, j)} for packed micro-panels, summed in order p = 0 ..
+     * kc-1 onto the tile at {@code acc[accOff + r*ldAcc + j]}. Plain reference; vector kernels override it.
+     */
+    default void multiplyAdd(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] acc, int accOff, int ldAcc) {
         int mr = mr(), nr = nr();
-        for (int p = 0; p < kc; p++, aIdx += mr) {
-            int b = rows[rIdx + p] + col;
+        for (int p = 0; p < kc; p++, aIdx += mr, bIdx += nr) {
             for (int r = 0; r < mr; r++) {
                 float a = ap[aIdx + r];
                 int t = accOff + r * ldAcc;
-                for (int j = 0; j < nr; j++) acc[t + j] = Math.fma(a, x[b + j], acc[t + j]);
+                for (int j = 0; j < nr; j++) acc[t + j] = Math.fma(a, bp[bIdx + j], acc[t + j]);
             }
         }
     }

@@ -86,13 +86,20 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     }
 
     /**
-     * The implicit-GEMM step of {@link Conv3dSlabForward}: like {@link #multiply}, but B's row p is
-     * read in place, {@code x[rows[rIdx + p] + col ...]}, and the tile accumulates onto {@code acc}
-     * (row r at {@code accOff + r * ldAcc}). Kept apart from multiply for the same reason as the
-     * store epilogue: small methods that C1 and C2 both compile.
+     * The implicit-GEMM steps of {@link Conv3dSlabForward}: B rows gathered from the slab into a small
+     * packed chunk (two vector copies per row), then {@link #multiply}'s loop accumulating onto
+     * {@code acc}. Kept apart from multiply for the same reason as the store epilogue: small methods
+     * that C1 and C2 both compile.
      */
-    @Override public void multiplyAddRows(int kc, float[] ap, int aIdx, float[] x, int[] rows, int rIdx, int col,
-                                          float[] acc, int accOff, int ldAcc) {
+    @Override public void gatherRows(int kc, float[] x, int[] rows, int rIdx, int col, float[] bp, int bIdx) {
+        for (int p = 0; p < kc; p++, bIdx += NR) {
+            int src = rows[rIdx + p] + col;
+            FloatVector.fromArray(S, x, src).intoArray(bp, bIdx);
+            FloatVector.fromArray(S, x, src + L).intoArray(bp, bIdx + L);
+        }
+    }
+
+    @Override public void multiplyAdd(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] acc, int accOff, int ldAcc) {
         int t0 = accOff + 0 * ldAcc;
         int t1 = accOff + 1 * ldAcc;
         int t2 = accOff + 2 * ldAcc;
@@ -100,10 +107,9 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
         int t4 = accOff + 4 * ldAcc;
         int t5 = accOff + 5 * ldAcc;
         FloatVector c00 = FloatVector.fromArray(S, acc, t0), c01 = FloatVector.fromArray(S, acc, t0 + L), c10 = FloatVector.fromArray(S, acc, t1), c11 = FloatVector.fromArray(S, acc, t1 + L), c20 = FloatVector.fromArray(S, acc, t2), c21 = FloatVector.fromArray(S, acc, t2 + L), c30 = FloatVector.fromArray(S, acc, t3), c31 = FloatVector.fromArray(S, acc, t3 + L), c40 = FloatVector.fromArray(S, acc, t4), c41 = FloatVector.fromArray(S, acc, t4 + L), c50 = FloatVector.fromArray(S, acc, t5), c51 = FloatVector.fromArray(S, acc, t5 + L);
-        for (int p = 0; p < kc; p++, aIdx += MR) {
-            int bIdx = rows[rIdx + p] + col;
-            FloatVector b0 = FloatVector.fromArray(S, x, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, x, bIdx + L);
+        for (int p = 0; p < kc; p++, aIdx += MR, bIdx += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
             FloatVector a;
             a = FloatVector.broadcast(S, ap[aIdx + 0]);
             c00 = a.fma(b0, c00);

@@ -106,9 +106,9 @@ class Conv3dSlabForwardTest {
         }
     }
 
-    /** The vector kernels' in-place-B step equals the interface's plain reference bit for bit. */
+    /** The vector kernels' slab steps (gather, accumulate, A read in place) equal the interface's plain references bit for bit. */
     @Test
-    void vectorMultiplyAddRowsEqualsTheReference() {
+    void vectorSlabStepsEqualTheReference() {
         SgemmMicroKernel best = SgemmKernels.BEST;
         SgemmMicroKernel reference = new SgemmMicroKernel() {
             @Override public int mr() { return best.mr(); }
@@ -127,9 +127,18 @@ class Conv3dSlabForwardTest {
         float[] a1 = new float[mr * ld + 8];
         for (int i = 0; i < a1.length; i++) a1[i] = (float) rnd.nextGaussian();
         float[] a2 = a1.clone();
-        best.multiplyAddRows(kc, ap, 5, x, rows, 2, 17, a1, 8, ld);
-        reference.multiplyAddRows(kc, ap, 5, x, rows, 2, 17, a2, 8, ld);
-        assertArrayEquals(a2, a1, best.describe());
+        float[] g1 = new float[kc * nr + 3], g2 = new float[g1.length];
+        best.gatherRows(kc, x, rows, 2, 17, g1, 3);
+        reference.gatherRows(kc, x, rows, 2, 17, g2, 3);
+        assertArrayEquals(g2, g1, best.describe() + " gatherRows");
+        best.multiplyAdd(kc, ap, 5, g1, 3, a1, 8, ld);
+        reference.multiplyAdd(kc, ap, 5, g2, 3, a2, 8, ld);
+        assertArrayEquals(a2, a1, best.describe() + " multiplyAdd");
+        int[] aRows = new int[mr + 1];
+        for (int i = 0; i < aRows.length; i++) aRows[i] = rnd.nextInt(x.length - kc - 40);
+        best.multiplyAddRowsA(kc, x, aRows, 1, 11, g1, 3, a1, 8, ld);
+        reference.multiplyAddRowsA(kc, x, aRows, 1, 11, g2, 3, a2, 8, ld);
+        assertArrayEquals(a2, a1, best.describe() + " multiplyAddRowsA");
     }
 
     private static float[] toFloat(double[] v) {
