@@ -11,3 +11,6 @@
 #include "groupnorm.cuh"
 #include "dice_ce.cuh"
 #include "optim.cuh"
+#include "edt.cuh"
+#include "resample.cuh"
+#include "sliding.cuh"

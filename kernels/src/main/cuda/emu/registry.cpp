@@ -28,6 +28,15 @@ VF_EMU_REGISTER(vf_grad_sumsq_partial_f32)
 VF_EMU_REGISTER(vf_grad_norm_finalize_f64)
 VF_EMU_REGISTER(vf_sgd_step_f32)
 VF_EMU_REGISTER(vf_adamw_step_f32)
+// kernels/src/main/cuda/edt.cuh
+VF_EMU_REGISTER(vf_edt_nearest_f32)
+VF_EMU_REGISTER(vf_edt_envelope_f32)
+// kernels/src/main/cuda/resample.cuh
+VF_EMU_REGISTER(vf_resample_f32_i32)
+// kernels/src/main/cuda/sliding.cuh
+VF_EMU_REGISTER(vf_sliding_accumulate_f32)
+VF_EMU_REGISTER(vf_sliding_finalize_f32)
+VF_EMU_REGISTER(vf_flip3_f32)
 // kernels/src/main/cuda/emu/selftest.cuh (emulator only)
 VF_EMU_REGISTER(vfemu_test_block_sum)
 VF_EMU_REGISTER(vfemu_test_block_sum_no_sync)

@@ -137,6 +137,9 @@ inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
 inline float __expf(float x) { return expf(x); }
 inline float __logf(float x) { return logf(x); }
 inline float __fdividef(float a, float b) { return a / b; }
+// Round-to-nearest products and sums that nvcc never contracts into an FMA (g++ here never does).
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fadd_rn(float a, float b) { return a + b; }
 inline unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((uint64_t)a * b) >> 32); }
 inline unsigned __float_as_uint(float x) { return vfemu::from_bits<unsigned>(vfemu::to_bits(x)); }
 inline float __uint_as_float(unsigned x) { return vfemu::from_bits<float>(vfemu::to_bits(x)); }

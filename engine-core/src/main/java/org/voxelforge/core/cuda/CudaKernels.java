@@ -29,6 +29,13 @@ import java.util.function.Consumer;
  *   vf_grad_norm_finalize_f64   (const double* partials, int64_t count, double maxNorm, double* out)
  *   vf_sgd_step_f32             (const uint64_t* table, int numParams, double lr, double momentum, double dampening, double weightDecay, int nesterov, int first, const double* clip)
  *   vf_adamw_step_f32           (const uint64_t* table, int numParams, double decay, double beta1, double beta2, double eps, double stepSize, double bc2Sqrt, const double* clip)
+ * volume kernels, launched by {@link VolumeKernels}:
+ *   vf_edt_nearest_f32          (const uint8_t* mask, float* sq, int64_t lines, int n, double w2)
+ *   vf_edt_envelope_f32         (float* sq, double* bounds, int* roots, float* rootValues, int64_t outer, int n, int64_t inner, double w2)
+ *   vf_resample_f32_i32         (const float* image, float* imageOut, int C, const int* labels, int* labelsOut, int L, const float* disp, int inX, int inY, int inZ, int outX, int outY, int outZ, double m00, .., double m23 (12, row-major 3x4), double originX, double originY, double originZ, float fill, int labelFill)
+ *   vf_sliding_accumulate_f32   (const float* probs, const float* weight, float* acc, float* weightSum, int K, int px, int py, int pz, int X, int Y, int Z, int ox, int oy, int oz)
+ *   vf_sliding_finalize_f32     (const float* acc, const float* weightSum, float* out, int K, int64_t nVol)
+ *   vf_flip3_f32                (const float* in, float* out, int C, int X, int Y, int Z, int axes)
  * </pre>
  */
 public final class CudaKernels {

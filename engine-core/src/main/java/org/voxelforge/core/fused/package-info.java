@@ -5,5 +5,7 @@
  * emulated or real kernel is compared with, and is itself compared with the composed nn
  * implementations (GroupNorm/InstanceNorm3d + LeakyReLU, DiceCeLoss, SGD/AdamW/GradClipping).
  * The launchers that run the kernels are in {@link org.voxelforge.core.cuda.FusedKernels}.
+ * {@link org.voxelforge.core.fused.AffineResample} is the twin of resample.cuh (launched by
+ * {@link org.voxelforge.core.cuda.VolumeKernels}), compared with the data module's SpatialTransform.
  */
 package org.voxelforge.core.fused;
