@@ -56,7 +56,12 @@ final class Conv3dSlabForward {
         // output planes per slab: as many as fit the budget, but enough slabs to keep every thread busy
         long samplesGroups = (long) g.n() * g.groups();
         int wanted = (int) Math.min(g.od(), Math.ceilDiv(4L * Parallel.threads(), samplesGroups));
-        int zs = Math.max(1, Math.min(ConvSlab.planesFitting(g, slabFloats, 0), Math.ceilDiv(g.od(), wanted)));
+        // each slab also copies the kernel's extra (kd-1)*dd planes: allow up to 4x the budget (capped)
+        // so that at least 2*(kd-1)*dd output planes share one copy where the planes are large
+        int minPlanes = Math.max(1, 2 * (g.kd() - 1) * g.dd());
+        long budget = Math.max(slabFloats, Math.min(4L * slabFloats, (long) (minPlanes + (g.kd() - 1) * g.dd()) * g.cg()
+                * (g.h() + 2L * g.ph()) * (g.w() + 2L * g.pw())));
+        int zs = Math.max(1, Math.min(ConvSlab.planesFitting(g, budget, 0), Math.ceilDiv(g.od(), wanted)));
         ConvSlab slabs = new ConvSlab(g, zs, k);
         int slabCount = Math.ceilDiv(g.od(), zs);
         long slabLength = slabs.length(nr);
