@@ -150,17 +150,13 @@ final class ElementwiseOps {
     static Variable relu(Variable x) {
         return Op.apply("relu", List.of(x),
                 ctx -> { ctx.save(x.value()); return x.value().relu(); },
-                (ctx, g) -> new Tensor[] {g.mul(asMask(ctx.saved(0).gt(0.0), g.dtype()))});
+                (ctx, g) -> new Tensor[] {g.backend().leakyReluBackward(ctx.saved(0), g, 0.0)});
     }
 
     static Variable leakyRelu(Variable x, double slope) {
         return Op.apply("leaky_relu", List.of(x),
                 ctx -> { ctx.save(x.value()); return x.value().leakyRelu(slope); },
-                (ctx, g) -> {
-                    // factor = 1 where x > 0, slope elsewhere
-                    Tensor factor = asMask(ctx.saved(0).gt(0.0), g.dtype()).mul(1.0 - slope).add(slope);
-                    return new Tensor[] {g.mul(factor)};
-                });
+                (ctx, g) -> new Tensor[] {g.backend().leakyReluBackward(ctx.saved(0), g, slope)});
     }
 
     static Variable sigmoid(Variable x) {

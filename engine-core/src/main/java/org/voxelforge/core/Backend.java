@@ -29,6 +29,12 @@ public interface Backend {
     /** {@code x > 0 ? x : slope * x}. */
     Tensor leakyRelu(Tensor x, double slope);
 
+    /**
+     * The gradient of {@link #leakyRelu} (and of relu, slope 0) in one pass: {@code x > 0 ? grad :
+     * slope * grad} for x and grad of the same shape (NaN x takes the slope branch).
+     */
+    Tensor leakyReluBackward(Tensor x, Tensor grad, double slope);
+
     /** {@code min(max(x, lo), hi)}; NaN bounds mean "no bound". */
     Tensor clamp(Tensor x, double lo, double hi);
 

@@ -66,6 +66,21 @@ class ElementwiseOpsTest {
             }
             Tensor n = Tensor.of(new float[] {Float.NaN, -5, 5}, 3);
             assertTrue(Double.isNaN(n.clamp(-1, 1).get(0)), "clamp keeps NaN");
+            // the leaky ReLU's gradient: g where x > 0, slope * g elsewhere (NaN x too), any layout
+            for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) for (int[] dims : SMALL_SHAPES) {
+                Tensor x0 = random(rng, t, dims), g = random(rng, t, dims);
+                for (Tensor x : layouts(x0)) {
+                    Tensor got = x.backend().leakyReluBackward(x, g, 0.1);
+                    for (long i = 0; i < g.numel(); i++) {
+                        double xv = x.getFlat(i), gv = g.getFlat(i), want = xv > 0 ? gv : (t == DType.FLOAT32 ? (float) 0.1 : 0.1) * gv;
+                        if (t == DType.FLOAT32) want = (float) want;
+                        assertEquals(want, got.getFlat(i), 0.0, "leakyReluBackward " + x.describe() + " at " + i);
+                    }
+                }
+            }
+            Tensor gn = Tensor.of(new float[] {2, 2, 2}, 3);
+            assertArrayEquals(new float[] {0.5f, 0.5f, 2}, n.backend().leakyReluBackward(n, gn, 0.25).toFloatArray(), "NaN takes the slope");
+            assertThrows(ShapeMismatchException.class, () -> n.backend().leakyReluBackward(n, Tensor.of(new float[] {1, 2}, 2), 0.1));
         }
     }
 

@@ -32,6 +32,8 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor unary(UnaryOp op, Tensor x) { return CpuElementwise.unary(op, x); }
     @Override public Tensor leakyRelu(Tensor x, double slope) { return CpuElementwise.leakyRelu(x, slope); }
+
+    @Override public Tensor leakyReluBackward(Tensor x, Tensor grad, double slope) { return CpuElementwise.leakyReluBackward(x, grad, slope); }
     @Override public Tensor clamp(Tensor x, double lo, double hi) { return CpuElementwise.clamp(x, lo, hi); }
     @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) { return CpuElementwise.binary(op, a, b); }
     @Override public Tensor binaryScalar(BinaryOp op, Tensor a, double s) { return CpuElementwise.binaryScalar(op, a, s); }

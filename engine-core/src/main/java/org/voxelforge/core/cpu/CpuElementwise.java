@@ -7,6 +7,7 @@ import org.voxelforge.core.BinaryOp;
 import org.voxelforge.core.DType;
 import org.voxelforge.core.Parallel;
 import org.voxelforge.core.Shape;
+import org.voxelforge.core.ShapeMismatchException;
 import org.voxelforge.core.Tensor;
 import org.voxelforge.core.UnaryOp;
 
@@ -47,6 +48,30 @@ final class CpuElementwise {
         boolean fast = x.dtype() == DType.FLOAT32;
         mapUnary(out, x, fast ? (xs, xi, os, oi, n) -> kernels().leakyReluF32(xs, xi, (float) slope, os, oi, n) : null,
                 v -> ScalarVectorKernels.leakyRelu(v, slope));
+        return out;
+    }
+
+    /** {@code x > 0 ? g : slope * g}: one pass where the composite (mask, cast, two products, a sum) took five. */
+    static Tensor leakyReluBackward(Tensor x, Tensor g, double slope) {
+        if (!x.shape().equals(g.shape())) {
+            throw new ShapeMismatchException("leakyReluBackward: input " + x.shape() + " and gradient " + g.shape()
+                    + " must have the same shape");
+        }
+        Tensor out = newTensor(g.dtype(), g.shape());
+        boolean fast = x.dtype() == DType.FLOAT32 && g.dtype() == DType.FLOAT32;
+        MemorySegment os = out.segment(), xs = x.segment(), gs = g.segment();
+        DType ot = out.dtype(), xt = x.dtype(), gt = g.dtype();
+        float s32 = (float) slope;
+        forEachRow(out, new Tensor[] {x, g}, (flat, len, offs, inc) -> {
+            if (fast && inc[0] == 1 && inc[1] == 1 && inc[2] == 1) {
+                kernels().leakyReluGradF32(xs, offs[1], gs, offs[2], s32, os, offs[0], len);
+                return;
+            }
+            long o = offs[0], p = offs[1], q = offs[2];
+            for (int i = 0; i < len; i++, o += inc[0], p += inc[1], q += inc[2]) {
+                ot.set(os, o, ScalarVectorKernels.leakyReluGrad(xt.get(xs, p), gt.get(gs, q), ot == DType.FLOAT32 ? s32 : slope));
+            }
+        });
         return out;
     }
 

@@ -94,6 +94,16 @@ final class PanamaVectorKernels implements VectorKernels {
         if (i < n) TAIL.leakyReluF32(x, xi + i, slope, out, oi + i, n - i);
     }
 
+    @Override public void leakyReluGradF32(MemorySegment x, long xi, MemorySegment g, long gi, float slope, MemorySegment out, long oi,
+                                           int n) {
+        int step = FS.length(), bound = n - n % step, i = 0;
+        for (; i < bound; i += step) {
+            FloatVector gv = loadF(g, gi + i);
+            gv.blend(gv.mul(slope), loadF(x, xi + i).compare(VectorOperators.GT, 0f).not()).intoMemorySegment(out, (oi + i) * 4, NO);
+        }
+        if (i < n) TAIL.leakyReluGradF32(x, xi + i, g, gi + i, slope, out, oi + i, n - i);
+    }
+
     @Override public void clampF32(MemorySegment x, long xi, float lo, float hi, MemorySegment out, long oi, int n) {
         int step = FS.length(), bound = n - n % step, i = 0;
         boolean hasLo = !Float.isNaN(lo), hasHi = !Float.isNaN(hi);

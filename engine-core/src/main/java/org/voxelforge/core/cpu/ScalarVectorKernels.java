@@ -36,6 +36,14 @@ public final class ScalarVectorKernels implements VectorKernels {
         for (int i = 0; i < n; i++) out.setAtIndex(F, oi + i, (float) op.apply(x.getAtIndex(F, xi + i)));
     }
 
+    @Override public void leakyReluGradF32(MemorySegment x, long xi, MemorySegment g, long gi, float slope, MemorySegment out, long oi,
+                                           int n) {
+        for (int i = 0; i < n; i++) {
+            float gv = g.getAtIndex(F, gi + i);
+            out.setAtIndex(F, oi + i, x.getAtIndex(F, xi + i) > 0 ? gv : slope * gv);
+        }
+    }
+
     @Override public void leakyReluF32(MemorySegment x, long xi, float slope, MemorySegment out, long oi, int n) {
         for (int i = 0; i < n; i++) out.setAtIndex(F, oi + i, (float) leakyRelu(x.getAtIndex(F, xi + i), slope));
     }
@@ -76,6 +84,8 @@ public final class ScalarVectorKernels implements VectorKernels {
 
     /** The scalar definitions CpuElementwise's generic path shares with these kernels. */
     static double leakyRelu(double x, double slope) { return x > 0 ? x : slope * x; }
+
+    static double leakyReluGrad(double x, double g, double slope) { return x > 0 ? g : slope * g; }
 
     static double clamp(double x, double lo, double hi) {
         double v = x;

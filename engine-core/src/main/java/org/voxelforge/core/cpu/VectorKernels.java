@@ -43,6 +43,9 @@ public interface VectorKernels {
     /** {@code out[i] = x[i] > 0 ? x[i] : slope * x[i]}. */
     void leakyReluF32(MemorySegment x, long xi, float slope, MemorySegment out, long oi, int n);
 
+    /** {@code out[i] = x[i] > 0 ? g[i] : slope * g[i]} (the leaky ReLU's gradient). */
+    void leakyReluGradF32(MemorySegment x, long xi, MemorySegment g, long gi, float slope, MemorySegment out, long oi, int n);
+
     /** {@code out[i] = min(max(x[i], lo), hi)}; a NaN bound is no bound, a NaN element stays NaN. */
     void clampF32(MemorySegment x, long xi, float lo, float hi, MemorySegment out, long oi, int n);
 

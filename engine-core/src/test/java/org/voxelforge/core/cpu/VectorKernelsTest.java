@@ -85,6 +85,9 @@ class VectorKernelsTest {
                 scalar.leakyReluF32(x, OFF, 0.01f, o1, 0, n);
                 panama.leakyReluF32(x, OFF, 0.01f, o2, 0, n);
                 for (int i = 0; i < n; i++) assertNear(o1.getAtIndex(F, i), o2.getAtIndex(F, i), 0, "leakyRelu");
+                scalar.leakyReluGradF32(x, OFF, x, 0, 0.01f, o1, 0, n);
+                panama.leakyReluGradF32(x, OFF, x, 0, 0.01f, o2, 0, n);
+                for (int i = 0; i < n; i++) assertNear(o1.getAtIndex(F, i), o2.getAtIndex(F, i), 0, "leakyReluGrad");
                 for (float[] b : new float[][] {{-1, 2}, {Float.NaN, 0.5f}, {0.5f, Float.NaN}, {Float.NaN, Float.NaN}}) {
                     scalar.clampF32(x, OFF, b[0], b[1], o1, 0, n);
                     panama.clampF32(x, OFF, b[0], b[1], o2, 0, n);
