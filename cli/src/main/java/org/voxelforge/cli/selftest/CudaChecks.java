@@ -45,12 +45,14 @@ public final class CudaChecks {
     static List<String> kernelCheckNames() {
         List<String> n = new ArrayList<>(List.of(FILL, ELEMENTWISE, RANDOM));
         n.addAll(FusedKernelChecks.NAMES);
+        n.add(ConvKernelChecks.NAME);
         return n;
     }
 
     /**
      * Our kernels' checks on {@code target} (a fresh one per check, closed after it): fill, every
-     * elementwise op, Philox bit for bit, and the fused kernels against their CPU twins.
+     * elementwise op, Philox bit for bit, the fused kernels against their CPU twins, and the
+     * implicit-GEMM conv3d against the CPU backend.
      */
     static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, boolean quick) {
         int big = quick ? 1 << 20 : 16 << 20;
@@ -63,6 +65,7 @@ public final class CudaChecks {
             try (KernelTarget t = target.get()) { return random(t, label + RANDOM, quick ? 100_003 : 3_000_017); }
         }));
         out.addAll(FusedKernelChecks.all(target, label, quick));
+        out.add(ConvKernelChecks.check(target, label, quick));
         return out;
     }
 
