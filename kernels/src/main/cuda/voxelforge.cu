@@ -14,3 +14,4 @@
 #include "edt.cuh"
 #include "resample.cuh"
 #include "sliding.cuh"
+#include "conv3d.cuh"

@@ -46,13 +46,15 @@ public final class CudaChecks {
         List<String> n = new ArrayList<>(List.of(FILL, ELEMENTWISE, RANDOM));
         n.addAll(FusedKernelChecks.NAMES);
         n.addAll(VolumeKernelChecks.NAMES);
+        n.add(ConvKernelChecks.NAME);
         return n;
     }
 
     /**
      * Our kernels' checks on {@code target} (a fresh one per check, closed after it): fill, every
-     * elementwise op, Philox bit for bit, the fused kernels against their CPU twins, and the volume
-     * kernels (distance transform, resampling, sliding window) against their CPU references.
+     * elementwise op, Philox bit for bit, the fused kernels against their CPU twins, the volume
+     * kernels (distance transform, resampling, sliding window) against their CPU references, and
+     * the implicit-GEMM conv3d against the CPU backend.
      */
     static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, boolean quick) {
         int big = quick ? 1 << 20 : 16 << 20;
@@ -66,6 +68,7 @@ public final class CudaChecks {
         }));
         out.addAll(FusedKernelChecks.all(target, label, quick));
         out.addAll(VolumeKernelChecks.all(target, label, quick));
+        out.add(ConvKernelChecks.check(target, label, quick));
         return out;
     }
 
