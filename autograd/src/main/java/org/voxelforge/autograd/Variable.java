@@ -160,6 +160,9 @@ public final class Variable implements AutoCloseable {
     public Variable clamp(double lo, double hi) { return ElementwiseOps.clamp(this, lo, hi); }
     public Variable relu() { return ElementwiseOps.relu(this); }
     public Variable leakyRelu(double slope) { return ElementwiseOps.leakyRelu(this, slope); }
+
+    /** Group normalisation of this [N, C, ...] (instance normalisation: groups = C); see {@link NormOps#groupNorm}. */
+    public Variable groupNorm(Variable gamma, Variable beta, int groups, double eps) { return NormOps.groupNorm(this, gamma, beta, groups, eps); }
     public Variable sigmoid() { return ElementwiseOps.sigmoid(this); }
     public Variable tanh() { return ElementwiseOps.tanh(this); }
     public Variable erf() { return ElementwiseOps.erf(this); }

@@ -30,6 +30,20 @@ public interface Backend {
     Tensor leakyRelu(Tensor x, double slope);
 
     /**
+     * Group normalisation of x [N, C, ...] (instance normalisation: groups = C): per sample and group
+     * of C/groups consecutive channels, the mean and biased variance over those channels' voxels;
+     * {@code y = (x - mean) / sqrt(var + eps) * gamma[c] + beta[c]} (gamma and beta [C], or null for
+     * 1 and 0). Returns {y, mean, rstd}, the statistics float64 [N, groups] for {@link #groupNormBackward}.
+     */
+    Tensor[] groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, double eps);
+
+    /**
+     * The gradients of {@link #groupNorm} given dy and its saved mean and rstd: {dx, dgamma, dbeta}
+     * (dgamma and dbeta null when gamma is null).
+     */
+    Tensor[] groupNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor rstd, int groups);
+
+    /**
      * The gradient of {@link #leakyRelu} (and of relu, slope 0) in one pass: {@code x > 0 ? grad :
      * slope * grad} for x and grad of the same shape (NaN x takes the slope branch).
      */

@@ -33,6 +33,14 @@ public final class CpuBackend implements Backend {
     @Override public Tensor unary(UnaryOp op, Tensor x) { return CpuElementwise.unary(op, x); }
     @Override public Tensor leakyRelu(Tensor x, double slope) { return CpuElementwise.leakyRelu(x, slope); }
 
+    @Override public Tensor[] groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, double eps) {
+        return CpuGroupNorm.forward(x, gamma, beta, groups, eps);
+    }
+
+    @Override public Tensor[] groupNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor rstd, int groups) {
+        return CpuGroupNorm.backward(x, dy, gamma, mean, rstd, groups);
+    }
+
     @Override public Tensor leakyReluBackward(Tensor x, Tensor grad, double slope) { return CpuElementwise.leakyReluBackward(x, grad, slope); }
     @Override public Tensor clamp(Tensor x, double lo, double hi) { return CpuElementwise.clamp(x, lo, hi); }
     @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) { return CpuElementwise.binary(op, a, b); }

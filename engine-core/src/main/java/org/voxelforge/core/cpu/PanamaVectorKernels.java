@@ -94,6 +94,22 @@ final class PanamaVectorKernels implements VectorKernels {
         if (i < n) TAIL.leakyReluF32(x, xi + i, slope, out, oi + i, n - i);
     }
 
+    @Override public void normalizeF32(MemorySegment x, long xi, float m, float a, float b, MemorySegment out, long oi, int n) {
+        int step = FS.length(), bound = n - n % step, i = 0;
+        for (; i < bound; i += step) loadF(x, xi + i).sub(m).fma(a, b).intoMemorySegment(out, (oi + i) * 4, NO);
+        if (i < n) TAIL.normalizeF32(x, xi + i, m, a, b, out, oi + i, n - i);
+    }
+
+    @Override public void normalizeGradF32(MemorySegment dy, long di, MemorySegment x, long xi, float m, float a1, float a2, float a3,
+                                           MemorySegment out, long oi, int n) {
+        int step = FS.length(), bound = n - n % step, i = 0;
+        for (; i < bound; i += step) {
+            FloatVector inner = loadF(x, xi + i).sub(m).fma(a2, a3);
+            loadF(dy, di + i).fma(FloatVector.broadcast(FS, a1), inner).intoMemorySegment(out, (oi + i) * 4, NO);
+        }
+        if (i < n) TAIL.normalizeGradF32(dy, di + i, x, xi + i, m, a1, a2, a3, out, oi + i, n - i);
+    }
+
     @Override public void leakyReluGradF32(MemorySegment x, long xi, MemorySegment g, long gi, float slope, MemorySegment out, long oi,
                                            int n) {
         int step = FS.length(), bound = n - n % step, i = 0;

@@ -36,6 +36,17 @@ public final class ScalarVectorKernels implements VectorKernels {
         for (int i = 0; i < n; i++) out.setAtIndex(F, oi + i, (float) op.apply(x.getAtIndex(F, xi + i)));
     }
 
+    @Override public void normalizeF32(MemorySegment x, long xi, float m, float a, float b, MemorySegment out, long oi, int n) {
+        for (int i = 0; i < n; i++) out.setAtIndex(F, oi + i, Math.fma(x.getAtIndex(F, xi + i) - m, a, b));
+    }
+
+    @Override public void normalizeGradF32(MemorySegment dy, long di, MemorySegment x, long xi, float m, float a1, float a2, float a3,
+                                           MemorySegment out, long oi, int n) {
+        for (int i = 0; i < n; i++) {
+            out.setAtIndex(F, oi + i, Math.fma(dy.getAtIndex(F, di + i), a1, Math.fma(x.getAtIndex(F, xi + i) - m, a2, a3)));
+        }
+    }
+
     @Override public void leakyReluGradF32(MemorySegment x, long xi, MemorySegment g, long gi, float slope, MemorySegment out, long oi,
                                            int n) {
         for (int i = 0; i < n; i++) {

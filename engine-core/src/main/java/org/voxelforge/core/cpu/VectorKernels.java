@@ -43,6 +43,13 @@ public interface VectorKernels {
     /** {@code out[i] = x[i] > 0 ? x[i] : slope * x[i]}. */
     void leakyReluF32(MemorySegment x, long xi, float slope, MemorySegment out, long oi, int n);
 
+    /** {@code out[i] = fma(x[i] - m, a, b)}: a normalisation's forward with its affine folded in. */
+    void normalizeF32(MemorySegment x, long xi, float m, float a, float b, MemorySegment out, long oi, int n);
+
+    /** {@code out[i] = fma(dy[i], a1, fma(x[i] - m, a2, a3))}: a normalisation's input gradient. */
+    void normalizeGradF32(MemorySegment dy, long di, MemorySegment x, long xi, float m, float a1, float a2, float a3,
+                          MemorySegment out, long oi, int n);
+
     /** {@code out[i] = x[i] > 0 ? g[i] : slope * g[i]} (the leaky ReLU's gradient). */
     void leakyReluGradF32(MemorySegment x, long xi, MemorySegment g, long gi, float slope, MemorySegment out, long oi, int n);
 

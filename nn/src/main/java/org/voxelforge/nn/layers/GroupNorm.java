@@ -31,10 +31,7 @@ public final class GroupNorm extends Module {
 
     @Override public Variable forward(Variable x) {
         Norms.requireChannels("GroupNorm(" + groups + ", " + channels + ")", x, channels, 2);
-        int[] dims = x.dims();
-        Variable grouped = x.reshape(dims[0], groups, -1); // a view when x is contiguous
-        Variable y = Norms.standardize(grouped, eps, 2).reshape(dims);
-        return Norms.affine(y, weight, bias);
+        return x.groupNorm(weight, bias, groups, eps);
     }
 
     @Override public String toString() { return "GroupNorm(" + groups + ", " + channels + ", eps=" + eps + ", affine=" + (weight != null) + ")"; }

@@ -31,7 +31,7 @@ public final class InstanceNorm3d extends Module {
     @Override public Variable forward(Variable x) {
         if (x.rank() != 5) throw new IllegalArgumentException("InstanceNorm3d: input must be [N, C, D, H, W], got " + x.value().describe());
         Norms.requireChannels("InstanceNorm3d(" + channels + ")", x, channels, 5);
-        return Norms.affine(Norms.standardize(x, eps, 2, 3, 4), weight, bias);
+        return x.groupNorm(weight, bias, channels, eps); // one fused op: instance norm is a group per channel
     }
 
     @Override public String toString() { return "InstanceNorm3d(" + channels + ", eps=" + eps + ", affine=" + (weight != null) + ")"; }

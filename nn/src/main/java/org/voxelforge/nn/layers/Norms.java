@@ -4,20 +4,12 @@ import java.util.Arrays;
 import org.voxelforge.autograd.Variable;
 
 /**
- * Shared pieces of the normalisation layers. Each is composed from Variable ops (mean and
- * variance over axes, broadcasting arithmetic) so that its gradient needs no code of its own
- * and gradcheck covers it; a fused one-pass kernel (forward and backward) is a later
- * optimisation that must be tested against these.
+ * Shared pieces of the normalisation layers. InstanceNorm3d and GroupNorm are one fused op each
+ * (Variable.groupNorm, tested against the composite of mean, variance and broadcasting arithmetic
+ * in autograd's NormGradTest); BatchNorm3d is still composed from Variable ops.
  */
 final class Norms {
     private Norms() {}
-
-    /** (x - mean) / sqrt(var + eps), statistics over {@code axes} (biased variance, as PyTorch normalises). */
-    static Variable standardize(Variable x, double eps, int... axes) {
-        Variable mean = x.meanKeep(axes);
-        Variable var = x.variance(0, true, axes);
-        return x.sub(mean).div(var.add(eps).sqrt());
-    }
 
     /** A per-channel vector [C] shaped [1, C, 1, ...] to broadcast over x's rank. */
     static Variable channelView(Variable v, int rank) {
