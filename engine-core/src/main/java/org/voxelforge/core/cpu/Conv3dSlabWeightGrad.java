@@ -45,7 +45,7 @@ final class Conv3dSlabWeightGrad {
                 long gyBase = gyo + ((long) n * g.cout() + (long) gi * og) * outPlane;
                 for (int z0 = 0; z0 < g.od(); z0 += zs) {
                     int zn = Math.min(zs, g.od() - z0), z0f = z0;
-                    slabs.fill(xs, xBase, z0, zn, slab);
+                    slabs.fillParallel(xs, xBase, z0, zn, slab);
                     packGradY(g, gys, gyBase, z0, zn, span, slabs.wp, nr, oPanels, gyT);
                     Parallel.forRange(blocks, 1, (lo, hi) -> {
                         for (long b = lo; b < hi; b++) {
@@ -79,18 +79,21 @@ final class Conv3dSlabWeightGrad {
                                   int oPanels, float[] gyT) {
         int og = g.og(), oh = g.oh(), ow = g.ow();
         long outPlane = g.outPlane();
-        float[] row = new float[ow];
-        for (int zl = 0; zl < zn; zl++) {
-            int planeBase = zl * oPanels * span * nr;
-            Arrays.fill(gyT, planeBase, planeBase + oPanels * span * nr, 0f);
-            for (int o = 0; o < og; o++) {
-                int panel = planeBase + (o / nr) * span * nr, j = o % nr;
-                for (int y = 0; y < oh; y++) {
-                    MemorySegment.copy(gy, F, (gyBase + o * outPlane + ((long) (z0 + zl) * oh + y) * ow) * 4, row, 0, ow);
-                    int d = panel + y * wp * nr + j;
-                    for (int x = 0; x < ow; x++, d += nr) gyT[d] = row[x];
+        Arrays.fill(gyT, 0, zn * oPanels * span * nr, 0f);
+        // each output channel fills its own lane of the panels: threads never write the same element
+        Parallel.forRange(og, 1, (lo, hi) -> {
+            float[] row = new float[ow];
+            for (int zl = 0; zl < zn; zl++) {
+                int planeBase = zl * oPanels * span * nr;
+                for (int o = (int) lo; o < hi; o++) {
+                    int panel = planeBase + (o / nr) * span * nr, j = o % nr;
+                    for (int y = 0; y < oh; y++) {
+                        MemorySegment.copy(gy, F, (gyBase + o * outPlane + ((long) (z0 + zl) * oh + y) * ow) * 4, row, 0, ow);
+                        int d = panel + y * wp * nr + j;
+                        for (int x = 0; x < ow; x++, d += nr) gyT[d] = row[x];
+                    }
                 }
             }
-        }
+        });
     }
 }

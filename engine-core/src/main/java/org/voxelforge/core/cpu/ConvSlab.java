@@ -3,6 +3,7 @@ package org.voxelforge.core.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import org.voxelforge.core.Parallel;
 
 /**
  * The input layout of the stride-1 implicit GEMMs ({@link Conv3dSlabForward},
@@ -60,9 +61,16 @@ final class ConvSlab {
     }
 
     /** slab[c, q, y, x] = x[c, z0 - pd + q, y - ph, x - pw] for the planes of output planes [z0, z0 + zn), zero outside x. */
-    void fill(MemorySegment x, long xBase, int z0, int zn, float[] slab) {
+    void fill(MemorySegment x, long xBase, int z0, int zn, float[] slab) { fillChannels(x, xBase, z0, zn, slab, 0, g.cg()); }
+
+    /** {@link #fill} with the channels split over the pool's threads (for a slab that all threads then read). */
+    void fillParallel(MemorySegment x, long xBase, int z0, int zn, float[] slab) {
+        Parallel.forRange(g.cg(), 1, (lo, hi) -> fillChannels(x, xBase, z0, zn, slab, (int) lo, (int) hi));
+    }
+
+    private void fillChannels(MemorySegment x, long xBase, int z0, int zn, float[] slab, int c0, int c1) {
         int planes = zn + extraZ;
-        for (int c = 0; c < g.cg(); c++) {
+        for (int c = c0; c < c1; c++) {
             for (int q = 0; q < planes; q++) {
                 int dst = c * chanStride + q * planeP;
                 Arrays.fill(slab, dst, dst + planeP, 0f);
