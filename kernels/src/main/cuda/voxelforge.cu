@@ -14,3 +14,5 @@
 #include "edt.cuh"
 #include "resample.cuh"
 #include "sliding.cuh"
+#include "tensor_ops.cuh"
+#include "reduce_ops.cuh"
