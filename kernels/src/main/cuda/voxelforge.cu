@@ -15,3 +15,5 @@
 #include "resample.cuh"
 #include "sliding.cuh"
 #include "conv3d.cuh"
+#include "tensor_ops.cuh"
+#include "reduce_ops.cuh"

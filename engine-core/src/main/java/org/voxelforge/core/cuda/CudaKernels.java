@@ -36,6 +36,20 @@ import java.util.function.Consumer;
  *   vf_sliding_accumulate_f32   (const float* probs, const float* weight, float* acc, float* weightSum, int K, int px, int py, int pz, int X, int Y, int Z, int ox, int oy, int oz)
  *   vf_sliding_finalize_f32     (const float* acc, const float* weightSum, float* out, int K, int64_t nVol)
  *   vf_flip3_f32                (const float* in, float* out, int C, int X, int Y, int Z, int axes)
+ * tensor kernels, launched by {@link TensorKernels} (VfLayout&lt;K&gt;: one int64 struct {rank, dims[6], strides[K][6]}):
+ *   vf_unary_strided_f32        (int op, const float* x, float* y, VfLayout<1> L, int64_t n)
+ *   vf_binary_strided_f32       (int op, const float* a, const float* b, void* y, VfLayout<2> L, int64_t n)
+ *   vf_where_strided_f32        (const uint8_t* cond, const float* a, const float* b, float* y, VfLayout<3> L, int64_t n)
+ *   vf_leaky_relu_strided_f32   (const float* x, float* y, float slope, VfLayout<1> L, int64_t n)
+ *   vf_clamp_strided_f32        (const float* x, float* y, float lo, float hi, VfLayout<1> L, int64_t n)
+ *   vf_copy_strided             (const void* x, int xType, void* y, int yType, VfLayout<2> L, int64_t n)
+ *   vf_pad_constant             (const void* x, void* y, int bytes, uint64_t valueBits, VfPadLayout L, int64_t n)
+ *   vf_one_hot_f32              (const void* labels, int labelBytes, float* y, int64_t classes, int64_t inner, VfLayout<1> L, long long* bad, int64_t n)
+ *   vf_reduce_rows_{thread,block}_f32   (int op, const float* x, float* y, VfLayout<1> outer, VfLayout<1> inner, int64_t nOut, int64_t nIn)
+ *   vf_variance_rows_{thread,block}_f32 (const float* x, float* y, VfLayout<1> outer, VfLayout<1> inner, int64_t nOut, int64_t nIn, int correction)
+ *   vf_arg_reduce_rows_{thread,block}_f32 (int isMax, const float* x, int64_t* y, VfLayout<1> outer, int64_t n, int64_t axisStride, int64_t nOut)
+ *   vf_softmax_rows_{thread,block}_f32  (int logSoftmax, const float* x, float* y, VfLayout<2> outer, int64_t n, int64_t xStride, int64_t yStride, int64_t nOut)
+ *   vf_softmax_backward_rows_{thread,block}_f32 (const float* y, const float* dy, float* dx, VfLayout<3> outer, int64_t n, int64_t yStride, int64_t dyStride, int64_t dxStride, int64_t nOut)
  * </pre>
  */
 public final class CudaKernels {

@@ -28,6 +28,12 @@ public final class KernelArgs {
 
     public KernelArgs f64(double v) { return add(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, v)); }
 
+    /**
+     * One parameter made of consecutive int64 values: a kernel struct passed by value whose fields
+     * are all {@code int64_t} (VfLayout in tensor_ops.cuh), so shapes and strides need no device array.
+     */
+    public KernelArgs i64s(long... v) { return add(arena.allocateFrom(ValueLayout.JAVA_LONG, v)); }
+
     /** A device pointer ({@code float*}, {@code const float*} ...). */
     public KernelArgs ptr(long devicePointer) { return i64(devicePointer); }
 
