@@ -87,6 +87,10 @@ class ReductionOpsTest {
             assertArrayEquals(new int[] {0}, e.sum(1).dims());
             assertThrows(IllegalArgumentException.class, () -> e.max());
             assertEquals(0.0, Tensor.zeros(DType.FLOAT32, 0).sum().item());
+            // the backend's own contract: an empty axis list reduces every axis
+            Tensor t = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+            assertEquals(21.0, t.backend().reduce(ReduceOp.SUM, t, new int[0], false).item());
+            assertEquals(35.0 / 12, t.backend().variance(t, new int[0], 0, false).item(), 1e-6);
         }
     }
 

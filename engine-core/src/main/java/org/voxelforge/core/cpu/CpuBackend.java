@@ -47,10 +47,20 @@ public final class CpuBackend implements Backend {
     @Override public Tensor binaryScalar(BinaryOp op, Tensor a, double s) { return CpuElementwise.binaryScalar(op, a, s); }
     @Override public Tensor where(Tensor c, Tensor a, Tensor b) { return CpuElementwise.where(c, a, b); }
 
-    @Override public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) { return CpuReductions.reduce(op, x, axes, keepDims); }
+    @Override public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) { return CpuReductions.reduce(op, x, allIfEmpty(x, axes), keepDims); }
     @Override public Tensor argMax(Tensor x, int axis, boolean keepDim) { return CpuReductions.argReduce(true, x, axis, keepDim); }
     @Override public Tensor argMin(Tensor x, int axis, boolean keepDim) { return CpuReductions.argReduce(false, x, axis, keepDim); }
-    @Override public Tensor variance(Tensor x, int[] axes, int correction, boolean keepDims) { return CpuReductions.variance(x, axes, correction, keepDims); }
+    @Override public Tensor variance(Tensor x, int[] axes, int correction, boolean keepDims) {
+        return CpuReductions.variance(x, allIfEmpty(x, axes), correction, keepDims);
+    }
+
+    /** Backend's contract: an empty axis list means every axis (Tensor's methods already pass them all). */
+    private static int[] allIfEmpty(Tensor x, int[] axes) {
+        if (axes.length > 0) return axes;
+        int[] all = new int[x.rank()];
+        for (int i = 0; i < all.length; i++) all[i] = i;
+        return all;
+    }
     @Override public Tensor softmax(Tensor x, int axis) { return CpuReductions.softmax(x, axis, false); }
     @Override public Tensor logSoftmax(Tensor x, int axis) { return CpuReductions.softmax(x, axis, true); }
 

@@ -46,8 +46,10 @@ final class CpuElementwise {
     static Tensor leakyRelu(Tensor x, double slope) {
         Tensor out = newTensor(x.dtype(), x.shape());
         boolean fast = x.dtype() == DType.FLOAT32;
+        // float32 multiplies by the slope rounded to float on every row, contiguous or strided
+        double s = fast ? (float) slope : slope;
         mapUnary(out, x, fast ? (xs, xi, os, oi, n) -> kernels().leakyReluF32(xs, xi, (float) slope, os, oi, n) : null,
-                v -> ScalarVectorKernels.leakyRelu(v, slope));
+                v -> ScalarVectorKernels.leakyRelu(v, s));
         return out;
     }
 
