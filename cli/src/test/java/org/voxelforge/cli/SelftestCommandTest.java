@@ -82,7 +82,7 @@ class SelftestCommandTest {
         CliRun r = CliRun.run("selftest", "--quick", "--device", "emulator");
         assertEquals(0, r.code(), r.out());
         List<String> lines = r.out().lines().filter(l -> l.startsWith("emulator ")).toList();
-        assertEquals(10, lines.size(), r.out());
+        assertEquals(11, lines.size(), r.out());
         for (String l : lines) assertTrue(l.contains(" PASS "), l);
         assertTrue(r.out().contains("emulator fused softmax dice + ce vs twin"), r.out());
         assertTrue(r.out().contains("emulator conv3d implicit gemm vs cpu"), r.out());

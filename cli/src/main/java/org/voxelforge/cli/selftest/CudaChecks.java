@@ -47,6 +47,7 @@ public final class CudaChecks {
         n.addAll(FusedKernelChecks.NAMES);
         n.addAll(VolumeKernelChecks.NAMES);
         n.add(ConvKernelChecks.NAME);
+        n.add(TensorKernelChecks.NAME);
         return n;
     }
 
@@ -54,7 +55,8 @@ public final class CudaChecks {
      * Our kernels' checks on {@code target} (a fresh one per check, closed after it): fill, every
      * elementwise op, Philox bit for bit, the fused kernels against their CPU twins, the volume
      * kernels (distance transform, resampling, sliding window) against their CPU references, and
-     * the implicit-GEMM conv3d against the CPU backend.
+     * the implicit-GEMM conv3d and the op kernels (broadcasting, copy/cast, reductions, softmax)
+     * against the CPU backend.
      */
     static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, boolean quick) {
         int big = quick ? 1 << 20 : 16 << 20;
@@ -69,6 +71,7 @@ public final class CudaChecks {
         out.addAll(FusedKernelChecks.all(target, label, quick));
         out.addAll(VolumeKernelChecks.all(target, label, quick));
         out.add(ConvKernelChecks.check(target, label, quick));
+        out.add(TensorKernelChecks.check(target, label, quick));
         return out;
     }
 
