@@ -55,8 +55,12 @@ public final class NativeMemory {
         String p = System.getProperty("voxelforge.cpu.cacheBytes");
         if (p != null) return Math.max(0, Long.parseLong(p.trim()));
         long total = 16L << 30;
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            total = os.getTotalMemorySize();
+        try {
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                total = os.getTotalMemorySize();
+            }
+        } catch (LinkageError e) {
+            // a runtime without java.management / jdk.management (a minimal jlink image): assume 16 GiB
         }
         return Math.min(8L << 30, total / 4);
     }
