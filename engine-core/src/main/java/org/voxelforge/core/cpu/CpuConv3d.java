@@ -125,10 +125,13 @@ final class CpuConv3d {
         forwardGemm(g, xs, xo, ws, wo, ys, b0);
     }
 
-    /** The implicit GEMM where stride 1 allows it and little work is wasted, else vol2col + GEMM. */
+    /** The implicit GEMM over an input slab where stride 1 allows it and little work is wasted. */
+    private static boolean useSlab(ConvGeometry g) { return Conv3dSlabForward.applies(g, SgemmKernels.BEST.nr()); }
+
+    /** The slab path where {@link #useSlab} says so, else vol2col + GEMM. */
     private static void forwardGemm(ConvGeometry g, MemorySegment xs, long xo, MemorySegment ws, long wo, MemorySegment ys,
                                     float beta) {
-        if (Conv3dSlabForward.applies(g, SgemmKernels.BEST.nr())) Conv3dSlabForward.run(g, xs, xo, ws, wo, ys, beta, TILE_FLOATS);
+        if (useSlab(g)) Conv3dSlabForward.run(g, xs, xo, ws, wo, ys, beta, TILE_FLOATS);
         else Conv3dPackedForward.run(g, xs, xo, ws, wo, ys, beta, TILE_FLOATS);
     }
 
@@ -220,7 +223,7 @@ final class CpuConv3d {
             }
             return;
         }
-        if (Conv3dSlabForward.applies(g, SgemmKernels.BEST.nr())) Conv3dSlabWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
+        if (useSlab(g)) Conv3dSlabWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
         else Conv3dPackedWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
     }
 

@@ -92,6 +92,11 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
      * that C1 and C2 both compile.
      */
     @Override public void gatherRows(int kc, float[] x, int[] rows, int rIdx, int col, float[] bp, int bIdx) {
+        gatherTwoVectorRows(kc, x, rows, rIdx, col, bp, bIdx);
+    }
+
+    /** The gather both vector kernels use: NR = 2 vectors per row. */
+    static void gatherTwoVectorRows(int kc, float[] x, int[] rows, int rIdx, int col, float[] bp, int bIdx) {
         for (int p = 0; p < kc; p++, bIdx += NR) {
             int src = rows[rIdx + p] + col;
             FloatVector.fromArray(S, x, src).intoArray(bp, bIdx);

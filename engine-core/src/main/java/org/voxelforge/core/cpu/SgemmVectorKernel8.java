@@ -24,22 +24,11 @@ import jdk.incubator.vector.VectorSpecies;
  * of vectors.)
  */
 final class SgemmVectorKernel8 implements SgemmMicroKernel {
-    static final VectorSpecies<Float> S = species();
+    static final VectorSpecies<Float> S = SgemmVectorKernel.S; // one place reads voxelforge.sgemm.bits
     static final int L = S.length();
     static final int MR = 8;
     static final int NR = 2 * L;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-
-    /** {@code voxelforge.sgemm.bits} = 128, 256 or 512 overrides the preferred vector width (for experiments). */
-    private static VectorSpecies<Float> species() {
-        int bits = Integer.getInteger("voxelforge.sgemm.bits", 0);
-        return switch (bits) {
-            case 128 -> FloatVector.SPECIES_128;
-            case 256 -> FloatVector.SPECIES_256;
-            case 512 -> FloatVector.SPECIES_512;
-            default -> FloatVector.SPECIES_PREFERRED;
-        };
-    }
 
     @Override public int mr() { return MR; }
 
@@ -102,11 +91,7 @@ final class SgemmVectorKernel8 implements SgemmMicroKernel {
      * that C1 and C2 both compile.
      */
     @Override public void gatherRows(int kc, float[] x, int[] rows, int rIdx, int col, float[] bp, int bIdx) {
-        for (int p = 0; p < kc; p++, bIdx += NR) {
-            int src = rows[rIdx + p] + col;
-            FloatVector.fromArray(S, x, src).intoArray(bp, bIdx);
-            FloatVector.fromArray(S, x, src + L).intoArray(bp, bIdx + L);
-        }
+        SgemmVectorKernel.gatherTwoVectorRows(kc, x, rows, rIdx, col, bp, bIdx); // NR is two vectors in both kernels
     }
 
     @Override public void multiplyAdd(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] acc, int accOff, int ldAcc) {
