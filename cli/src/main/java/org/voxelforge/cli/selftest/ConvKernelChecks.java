@@ -27,7 +27,7 @@ final class ConvKernelChecks {
     private static final double TOL = 1e-5;
 
     static SelfTestCheck check(Supplier<KernelTarget> target, String label, boolean quick) {
-        return SelfTestCheck.of(label + NAME, () -> { try (KernelTarget t = target.get()) { return run(t, label + NAME, quick); } });
+        return KernelTarget.check(label + NAME, target, (t, name) -> run(t, name, quick));
     }
 
     private record Case(int[] x, int[] w, Conv3dParams p) {}
@@ -45,8 +45,7 @@ final class ConvKernelChecks {
         ConvKernels conv = new ConvKernels(t.kernels());
         Backend cpu = Backends.cpu();
         RandomGenerator rng = new RandomGenerator(84);
-        double worst = 0;
-        String where = "";
+        WorstError worst = new WorstError();
         for (Case c : cases) {
             ConvKernels.Geometry geo = ConvKernels.Geometry.of(name, c.x, c.w, c.p);
             float[] x = uniform(rng, geo.xNumel()), w = uniform(rng, geo.wNumel()), b = uniform(rng, geo.cout()), dy = uniform(rng, geo.yNumel());
@@ -67,27 +66,9 @@ final class ConvKernelChecks {
             conv.backwardWeight(geo, pdy, px, pdw, scratch, 0);
             float[][] got = {t.download(py, (int) geo.yNumel()), t.download(pdx, (int) geo.xNumel()), t.download(pdw, (int) geo.wNumel())};
             String[] what = {"forward", "backward data", "backward weight"};
-            for (int i = 0; i < 3; i++) {
-                double r = errorOverTolerance(want[i], got[i]);
-                if (!(r <= worst)) {
-                    worst = r;
-                    where = what[i] + " on " + geo;
-                }
-            }
+            for (int i = 0; i < 3; i++) worst.doubles(what[i] + " on " + geo, want[i], got[i], TOL);
         }
-        return SelfTestResult.compare(name, worst, 1.0, cases.length + " shapes, forward + bias, backward data, backward weight"
-                + "; error / tolerance, worst: " + where);
-    }
-
-    /** max |want - got| over TOL * max(1, max |want|); +inf for a NaN. */
-    private static double errorOverTolerance(double[] want, float[] got) {
-        double scale = 1, err = 0;
-        for (double v : want) scale = Math.max(scale, Math.abs(v));
-        for (int i = 0; i < want.length; i++) {
-            double e = Math.abs(want[i] - got[i]);
-            err = Double.isNaN(e) ? Double.POSITIVE_INFINITY : Math.max(err, e);
-        }
-        return err / (TOL * scale);
+        return worst.result(name, cases.length + " shapes, forward + bias, backward data, backward weight");
     }
 
     private static float[] uniform(RandomGenerator rng, long n) {

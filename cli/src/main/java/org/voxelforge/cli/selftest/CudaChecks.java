@@ -61,13 +61,9 @@ public final class CudaChecks {
     static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, boolean quick) {
         int big = quick ? 1 << 20 : 16 << 20;
         List<SelfTestCheck> out = new ArrayList<>();
-        out.add(SelfTestCheck.of(label + FILL, () -> { try (KernelTarget t = target.get()) { return fill(t, label + FILL, big + 7); } }));
-        out.add(SelfTestCheck.of(label + ELEMENTWISE, () -> {
-            try (KernelTarget t = target.get()) { return elementwise(t, label + ELEMENTWISE, quick ? 10_007 : 1_000_003); }
-        }));
-        out.add(SelfTestCheck.of(label + RANDOM, () -> {
-            try (KernelTarget t = target.get()) { return random(t, label + RANDOM, quick ? 100_003 : 3_000_017); }
-        }));
+        out.add(KernelTarget.check(label + FILL, target, (t, name) -> fill(t, name, big + 7)));
+        out.add(KernelTarget.check(label + ELEMENTWISE, target, (t, name) -> elementwise(t, name, quick ? 10_007 : 1_000_003)));
+        out.add(KernelTarget.check(label + RANDOM, target, (t, name) -> random(t, name, quick ? 100_003 : 3_000_017)));
         out.addAll(FusedKernelChecks.all(target, label, quick));
         out.addAll(VolumeKernelChecks.all(target, label, quick));
         out.add(ConvKernelChecks.check(target, label, quick));

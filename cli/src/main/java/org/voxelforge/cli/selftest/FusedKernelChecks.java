@@ -29,42 +29,9 @@ final class FusedKernelChecks {
     static List<SelfTestCheck> all(Supplier<KernelTarget> target, String label, boolean quick) {
         int scale = quick ? 1 : 8;
         return List.of(
-                SelfTestCheck.of(label + GROUP_NORM, () -> { try (KernelTarget t = target.get()) { return groupNorm(t, label + GROUP_NORM, scale); } }),
-                SelfTestCheck.of(label + DICE_CE, () -> { try (KernelTarget t = target.get()) { return diceCe(t, label + DICE_CE, scale); } }),
-                SelfTestCheck.of(label + OPTIMIZER, () -> { try (KernelTarget t = target.get()) { return optimizer(t, label + OPTIMIZER, scale); } }));
-    }
-
-    /** The worst error over tolerance seen so far, and where. */
-    private static final class Worst {
-        double ratio = 0;
-        String where = "";
-
-        /** Largest |want - got| over {@code tol * max(1, max |want|)}. */
-        void floats(String what, float[] want, float[] got, double tol) {
-            double scale = 1, err = 0;
-            for (float w : want) scale = Math.max(scale, Math.abs(w));
-            for (int i = 0; i < want.length; i++) {
-                double e = Math.abs((double) want[i] - got[i]);
-                err = Double.isNaN(e) ? Double.POSITIVE_INFINITY : Math.max(err, e);
-            }
-            note(what, err / (tol * scale));
-        }
-
-        void value(String what, double want, double got, double tol) {
-            double e = Math.abs(want - got);
-            note(what, Double.isNaN(e) ? Double.POSITIVE_INFINITY : e / tol);
-        }
-
-        private void note(String what, double r) {
-            if (!(r <= ratio)) {
-                ratio = r;
-                where = what;
-            }
-        }
-
-        SelfTestResult result(String name, String detail) {
-            return SelfTestResult.compare(name, ratio, 1.0, detail + "; error / tolerance, worst: " + where);
-        }
+                KernelTarget.check(label + GROUP_NORM, target, (t, name) -> groupNorm(t, name, scale)),
+                KernelTarget.check(label + DICE_CE, target, (t, name) -> diceCe(t, name, scale)),
+                KernelTarget.check(label + OPTIMIZER, target, (t, name) -> optimizer(t, name, scale)));
     }
 
     private static float[] uniform(RandomGenerator rng, int n, double lo, double hi) {
@@ -78,7 +45,7 @@ final class FusedKernelChecks {
     static SelfTestResult groupNorm(KernelTarget t, String name, int scale) {
         FusedKernels k = new FusedKernels(t.kernels());
         RandomGenerator rng = new RandomGenerator(81);
-        Worst worst = new Worst();
+        WorstError worst = new WorstError();
         // (n, c, groups, spatial, mean offset, slope): group norm, instance norm without activation, a large mean
         int[][] shapes = {{2, 6, 3, 60 * scale}, {1, 4, 4, 2500 * scale}, {1, 2, 1, 2100 * scale}};
         double[] offsets = {0, 0, 500};
@@ -113,7 +80,7 @@ final class FusedKernelChecks {
     static SelfTestResult diceCe(KernelTarget t, String name, int scale) {
         FusedKernels k = new FusedKernels(t.kernels());
         RandomGenerator rng = new RandomGenerator(82);
-        Worst worst = new Worst();
+        WorstError worst = new WorstError();
         Object[][] cases = {
                 {DiceCe.Options.mist(), new int[] {2, 3, 300 * scale}, true},
                 {DiceCe.Options.nnUNet(), new int[] {2, 4, 300 * scale}, false},
@@ -156,7 +123,7 @@ final class FusedKernelChecks {
     static SelfTestResult optimizer(KernelTarget t, String name, int scale) {
         FusedKernels k = new FusedKernels(t.kernels());
         RandomGenerator rng = new RandomGenerator(83);
-        Worst worst = new Worst();
+        WorstError worst = new WorstError();
         int[] sizes = {7, 3000 * scale, 1};
         int maxNumel = 3000 * scale;
         for (boolean adamw : new boolean[] {false, true}) {
@@ -174,7 +141,7 @@ final class FusedKernelChecks {
                 }
                 table[p * FusedKernels.OPT_ROW + 4] = sizes[p];
             }
-            long pt = t.upload(table), partials = t.allocateBytes(8 * k.gradNormScratch(sizes.length, maxNumel)), out = t.allocateBytes(16);
+            long partials = t.allocateBytes(8 * k.gradNormScratch(sizes.length, maxNumel)), out = t.allocateBytes(16);
             String opt = adamw ? "adamw" : "sgd nesterov";
             for (int step = 1; step <= 3; step++) {
                 List<Long> newGrads = new ArrayList<>();
@@ -183,9 +150,9 @@ final class FusedKernelChecks {
                     System.arraycopy(g, 0, blocks.get(p).grad(), 0, g.length);
                     newGrads.add(t.upload(g));
                 }
-                // point the table at the new gradients
+                // the table, pointing at this step's gradients
                 for (int p = 0; p < sizes.length; p++) table[p * FusedKernels.OPT_ROW + 1] = newGrads.get(p);
-                pt = t.upload(table);
+                long pt = t.upload(table);
                 double[] clip = FusedOptimizer.gradNorm(blocks, 1.0);
                 k.gradNorm(pt, sizes.length, maxNumel, 1.0, partials, out, 0);
                 double[] got = t.downloadDoubles(out, 2);

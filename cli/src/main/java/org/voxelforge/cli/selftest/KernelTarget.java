@@ -3,6 +3,8 @@ package org.voxelforge.cli.selftest;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.voxelforge.core.cuda.CudaKernels;
 
 /**
@@ -27,6 +29,15 @@ interface KernelTarget extends AutoCloseable {
     void download(long pointer, MemorySegment host);
 
     @Override void close();
+
+    /** The check {@code label + name}: {@code body} runs on a fresh target, closed after it (buffers freed even on failure). */
+    static SelfTestCheck check(String fullName, Supplier<KernelTarget> target, BiFunction<KernelTarget, String, SelfTestResult> body) {
+        return SelfTestCheck.of(fullName, () -> {
+            try (KernelTarget t = target.get()) {
+                return body.apply(t, fullName);
+            }
+        });
+    }
 
     default long allocate(long floats) { return allocateBytes(4 * floats); }
 

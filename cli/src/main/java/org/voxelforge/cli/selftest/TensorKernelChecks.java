@@ -25,9 +25,9 @@ final class TensorKernelChecks {
     static final String NAME = " tensor op kernels vs cpu";
 
     static SelfTestCheck check(Supplier<KernelTarget> target, String label, boolean quick) {
-        return SelfTestCheck.of(label + NAME, () -> {
-            try (KernelTarget t = target.get(); TensorScope scope = new TensorScope()) {
-                return run(t, label + NAME, quick ? 1 : 4);
+        return KernelTarget.check(label + NAME, target, (t, name) -> {
+            try (TensorScope scope = new TensorScope()) {
+                return run(t, name, quick ? 1 : 4);
             }
         });
     }
@@ -35,8 +35,7 @@ final class TensorKernelChecks {
     private static SelfTestResult run(KernelTarget t, String name, int s) {
         TensorKernels k = new TensorKernels(t.kernels());
         RandomGenerator rng = new RandomGenerator(95);
-        double worst = 0;
-        String where = "";
+        WorstError worst = new WorstError();
         int d0 = 3 * s, d1 = 5, d2 = 7 * s;
 
         // a [d0, 1, d2] op b [d1, 1] -> [d0, d1, d2]
@@ -45,8 +44,7 @@ final class TensorKernelChecks {
         long pa = t.upload(a.toFloatArray()), pb = t.upload(b.toFloatArray()), py = t.allocate((long) d0 * d1 * d2);
         for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.MUL, BinaryOp.MAXIMUM}) {
             k.binary(op, TensorKernels.View.contiguous(pa, d0, 1, d2), TensorKernels.View.contiguous(pb, d1, 1), py, 0);
-            double e = err(Backends.cpu().binary(op, a, b).toFloatArray(), t.download(py, d0 * d1 * d2), 0);
-            if (e > worst) { worst = e; where = "binary " + op; }
+            worst.exact("binary " + op, Backends.cpu().binary(op, a, b).toFloatArray(), t.download(py, d0 * d1 * d2));
         }
 
         // a permuted view copied to a dense bfloat16 tensor (raw bits compared)
@@ -57,44 +55,25 @@ final class TensorKernelChecks {
         long pbf = t.allocateBytes(2L * x.numel());
         k.copy(src, DType.FLOAT32, TensorKernels.View.contiguous(pbf, xp.dims()), DType.BFLOAT16, 0);
         float[] gotBf = bf16ToFloat(t, pbf, (int) x.numel());
-        double e = err(xp.cast(DType.BFLOAT16).toFloatArray(), gotBf, 0);
-        if (e > worst) { worst = e; where = "permuted copy to bfloat16"; }
+        worst.exact("permuted copy to bfloat16", xp.cast(DType.BFLOAT16).toFloatArray(), gotBf);
 
         // sum over the middle axis, softmax over the last and its backward
         long pr = t.allocate((long) d0 * d2);
         k.reduce(ReduceOp.SUM, TensorKernels.View.contiguous(px, d0, d1, d2), new int[] {1}, pr, 0);
-        e = err(x.sum(1).toFloatArray(), t.download(pr, d0 * d2), 1e-6);
-        if (e > worst) { worst = e; where = "sum over axis 1"; }
+        worst.floats("sum over axis 1", x.sum(1).toFloatArray(), t.download(pr, d0 * d2), 1e-6);
         long ps = t.allocate(x.numel()), pdx = t.allocate(x.numel());
         k.softmax(TensorKernels.View.contiguous(px, d0, d1, d2), 2, false, ps, 0);
         Tensor sm = x.softmax(2);
-        e = err(sm.toFloatArray(), t.download(ps, (int) x.numel()), 1e-6);
-        if (e > worst) { worst = e; where = "softmax over axis 2"; }
+        worst.floats("softmax over axis 2", sm.toFloatArray(), t.download(ps, (int) x.numel()), 1e-6);
         Tensor dy = rng.fill(RandomGenerator.Distribution.NORMAL, 0, 1, DType.FLOAT32, d0, d1, d2);
         long pdy = t.upload(dy.toFloatArray());
         k.softmaxBackward(TensorKernels.View.contiguous(ps, d0, d1, d2), TensorKernels.View.contiguous(pdy, d0, d1, d2), 2, pdx, 0);
         // the autograd rule: dx = y * (dy - sum(dy * y))
         Tensor want = sm.mul(dy.sub(dy.mul(sm).sumKeep(2)));
-        e = err(want.toFloatArray(), t.download(pdx, (int) x.numel()), 1e-5);
-        if (e > worst) { worst = e; where = "softmax backward"; }
+        worst.floats("softmax backward", want.toFloatArray(), t.download(pdx, (int) x.numel()), 1e-5);
 
-        return SelfTestResult.compare(name, worst, 1.0, "binary (broadcast), permuted copy + bf16 cast, sum, softmax + backward on ["
-                + d0 + ", " + d1 + ", " + d2 + "]; error / tolerance" + (where.isEmpty() ? "" : ", worst: " + where));
-    }
-
-    /** max |want - got| / (tol * max(1, max |want|)); exact comparisons (tol 0) give 0 or infinity. */
-    private static double err(float[] want, float[] got, double tol) {
-        double scale = 1, e = 0;
-        for (float w : want) scale = Math.max(scale, Math.abs(w));
-        for (int i = 0; i < want.length; i++) {
-            if (tol == 0) {
-                if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) return Double.POSITIVE_INFINITY;
-                continue;
-            }
-            double d = Math.abs((double) want[i] - got[i]);
-            e = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(e, d / (tol * scale));
-        }
-        return e;
+        return worst.result(name, "binary (broadcast), permuted copy + bf16 cast, sum, softmax + backward on ["
+                + d0 + ", " + d1 + ", " + d2 + "]");
     }
 
     private static float[] bf16ToFloat(KernelTarget t, long p, int n) {

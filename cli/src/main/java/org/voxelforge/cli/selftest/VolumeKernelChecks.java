@@ -29,9 +29,9 @@ final class VolumeKernelChecks {
     static List<SelfTestCheck> all(Supplier<KernelTarget> target, String label, boolean quick) {
         int s = quick ? 1 : 2;
         return List.of(
-                SelfTestCheck.of(label + EDT, () -> { try (KernelTarget t = target.get()) { return edt(t, label + EDT, s); } }),
-                SelfTestCheck.of(label + RESAMPLE, () -> { try (KernelTarget t = target.get()) { return resample(t, label + RESAMPLE, s); } }),
-                SelfTestCheck.of(label + SLIDING, () -> { try (KernelTarget t = target.get()) { return sliding(t, label + SLIDING, s); } }));
+                KernelTarget.check(label + EDT, target, (t, name) -> edt(t, name, s)),
+                KernelTarget.check(label + RESAMPLE, target, (t, name) -> resample(t, name, s)),
+                KernelTarget.check(label + SLIDING, target, (t, name) -> sliding(t, name, s)));
     }
 
     // ---- distance transform ---------------------------------------------------------------------------
@@ -101,16 +101,12 @@ final class VolumeKernelChecks {
         }
         long labelMismatches = 0;
         for (int i = 0; i < nOut; i++) if (gotLabels[i] != wantLabels[i]) labelMismatches++;
-        double scale = 1, err = 0;
-        for (float v : wantImage) scale = Math.max(scale, Math.abs(v));
-        for (int i = 0; i < wantImage.length; i++) {
-            double e = Math.abs((double) gotImage[i] - wantImage[i]);
-            err = Double.isNaN(e) ? Double.POSITIVE_INFINITY : Math.max(err, e);
-        }
+        WorstError worst = new WorstError();
+        worst.floats("image", wantImage, gotImage, 1e-5);
         String detail = "rotation + scale + elastic field, " + in[0] + "x" + in[1] + "x" + in[2] + " -> " + out[0] + "x" + out[1] + "x" + out[2]
                 + ", " + channels + " image channels + labels; image error / (1e-5 * scale)";
         if (labelMismatches > 0) return SelfTestResult.fail(name, labelMismatches + " of " + nOut + " labels differ; " + detail);
-        return SelfTestResult.compare(name, err / (1e-5 * scale), 1.0, detail);
+        return SelfTestResult.compare(name, worst.ratio(), 1.0, detail);
     }
 
     // ---- sliding window + flip ---------------------------------------------------------------------------
