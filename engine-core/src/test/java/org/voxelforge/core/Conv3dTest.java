@@ -12,13 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** conv3d forward against {@link NaiveConv3d}; backward by finite differences and adjoint identities; bad input. */
-class Conv3dTest {
+public class Conv3dTest { // public: the emulated conv kernels' test reuses CASES
     private static final Backend B = Backends.cpu();
 
     /** One test shape: x dims, w dims, params, with or without bias. */
-    record Case(String name, int[] x, int[] w, Conv3dParams p, boolean bias) {}
+    public record Case(String name, int[] x, int[] w, Conv3dParams p, boolean bias) {}
 
-    static final List<Case> CASES = List.of(
+    public static final List<Case> CASES = List.of(
             new Case("odd shapes", new int[] {2, 3, 5, 6, 7}, new int[] {4, 3, 3, 2, 3}, Conv3dParams.DEFAULT, false),
             new Case("stride 2 pad 1", new int[] {2, 3, 7, 6, 5}, new int[] {5, 3, 3, 3, 3}, Conv3dParams.of(2, 1), true),
             new Case("dilation 2", new int[] {1, 2, 7, 8, 9}, new int[] {3, 2, 3, 3, 3},
