@@ -61,18 +61,11 @@ public final class BinaryMorphology {
                     int i = (x * ny + y) * nz + z;
                     if (border && !mask[i]) { outside[i] = true; queue[tail++] = i; }
                 }
-        int head = 0;
-        int[][] off = Connectivity.FACE.offsets;
-        while (head < tail) {
-            int i = queue[head++];
-            int z = i % nz, y = (i / nz) % ny, x = i / (nz * ny);
-            for (int[] o : off) {
-                int xx = x + o[0], yy = y + o[1], zz = z + o[2];
-                if (xx < 0 || yy < 0 || zz < 0 || xx >= nx || yy >= ny || zz >= nz) continue;
-                int j = (xx * ny + yy) * nz + zz;
-                if (!mask[j] && !outside[j]) { outside[j] = true; queue[tail++] = j; }
-            }
-        }
+        ConnectedComponents.flood(dims, Connectivity.FACE.offsets, queue, tail, j -> {
+            if (mask[j] || outside[j]) return false;
+            outside[j] = true;
+            return true;
+        });
         boolean[] holes = new boolean[n];
         for (int i = 0; i < n; i++) holes[i] = !mask[i] && !outside[i];
         return holes;

@@ -24,7 +24,6 @@ public final class ConnectedComponents {
             throw new IllegalArgumentException("connected_components: mask of " + mask.length
                     + " voxels for dims " + java.util.Arrays.toString(dims));
         }
-        int nx = dims[0], ny = dims[1], nz = dims[2];
         int[] labels = new int[n];
         int[] queue = new int[Math.max(1, n)];
         int[] sizes = new int[16];
@@ -34,24 +33,35 @@ public final class ConnectedComponents {
             if (!mask[start] || labels[start] != 0) continue;
             count++;
             if (count >= sizes.length) sizes = java.util.Arrays.copyOf(sizes, sizes.length * 2);
-            int head = 0, tail = 0;
-            queue[tail++] = start;
-            labels[start] = count;
-            while (head < tail) {
-                int i = queue[head++];
-                int z = i % nz, y = (i / nz) % ny, x = i / (nz * ny);
-                for (int[] o : off) {
-                    int xx = x + o[0], yy = y + o[1], zz = z + o[2];
-                    if (xx < 0 || yy < 0 || zz < 0 || xx >= nx || yy >= ny || zz >= nz) continue;
-                    int j = (xx * ny + yy) * nz + zz;
-                    if (mask[j] && labels[j] == 0) {
-                        labels[j] = count;
-                        queue[tail++] = j;
-                    }
-                }
-            }
-            sizes[count] = tail;
+            final int label = count;
+            queue[0] = start;
+            labels[start] = label;
+            sizes[count] = flood(dims, off, queue, 1, j -> {
+                if (!mask[j] || labels[j] != 0) return false;
+                labels[j] = label;
+                return true;
+            });
         }
         return new Components(labels, count, java.util.Arrays.copyOf(sizes, count + 1));
+    }
+
+    /**
+     * Breadth-first flood from the seeds {@code queue[0, tail)} through the neighbour offsets: a
+     * neighbour j inside the volume enters the queue when {@code claim.test(j)}, which also marks it
+     * (so it is claimed once). Returns the number of voxels queued, seeds included.
+     */
+    static int flood(int[] dims, int[][] off, int[] queue, int tail, java.util.function.IntPredicate claim) {
+        int nx = dims[0], ny = dims[1], nz = dims[2];
+        for (int head = 0; head < tail; ) {
+            int i = queue[head++];
+            int z = i % nz, y = (i / nz) % ny, x = i / (nz * ny);
+            for (int[] o : off) {
+                int xx = x + o[0], yy = y + o[1], zz = z + o[2];
+                if (xx < 0 || yy < 0 || zz < 0 || xx >= nx || yy >= ny || zz >= nz) continue;
+                int j = (xx * ny + yy) * nz + zz;
+                if (claim.test(j)) queue[tail++] = j;
+            }
+        }
+        return tail;
     }
 }
