@@ -9,12 +9,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-java_bin="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-python_bin="${PYTHON:-/usr/bin/python3}"
+. "$root/bench/scripts/common.sh"
 reps="${1:-3}"
 shift || true
-mvn -q -o package -pl bench -am -DskipTests || mvn -q package -pl bench -am -DskipTests
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+build_bench
 out="$root/bench/results/conv3d-$stamp.txt"
 ours="$(mktemp)" theirs="$(mktemp)"
 trap 'rm -f "$ours" "$theirs"' EXIT

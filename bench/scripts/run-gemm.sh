@@ -10,24 +10,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 
-find_java() {
-  if [ -n "${JAVA:-}" ]; then echo "$JAVA"; return; fi
-  for j in "${JAVA_HOME:-}/bin/java" /usr/lib/jvm/*/bin/java; do
-    [ -x "$j" ] || continue
-    v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
-    if [ "${v%%.*}" -ge 25 ] 2>/dev/null; then echo "$j"; return; fi
-  done
-  echo "no JDK >= 25 found (set JAVA or JAVA_HOME; e.g. install temurin-25-jdk)" >&2
-  exit 1
-}
-java_bin="$(find_java)"
+. "$root/bench/scripts/common.sh"
 
 "$root/bench/scripts/install-peers.sh" || echo "warning: could not install OpenBLAS; its benchmarks will fail" >&2
-mvn -q -o package -pl bench -am -DskipTests || mvn -q package -pl bench -am -DskipTests
+build_bench
 
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="$root/bench/results/gemm-$stamp"
-mkdir -p "$root/bench/results"
 {
   echo "# commit: $(git rev-parse HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (dirty)')"
   echo "# date: $stamp"

@@ -9,11 +9,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-java_bin="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-python_bin="${PYTHON:-/usr/bin/python3}"
+. "$root/bench/scripts/common.sh"
 args=("${1:-32}" "${2:-4}" "${3:-64}" "${4:-2}" "${5:-8}" "${6:-320}")
-mvn -q -o package -pl bench -am -DskipTests || mvn -q package -pl bench -am -DskipTests
-stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+build_bench
 out="$root/bench/results/unet-step-$stamp.txt"
 ours="$(mktemp)" theirs="$(mktemp)"
 trap 'rm -f "$ours" "$theirs"' EXIT
