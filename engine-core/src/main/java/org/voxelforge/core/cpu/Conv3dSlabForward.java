@@ -65,7 +65,7 @@ final class Conv3dSlabForward {
         ConvSlab slabs = new ConvSlab(g, zs, k);
         int slabCount = Math.ceilDiv(g.od(), zs);
         long slabLength = slabs.length(nr);
-        if (slabLength > Integer.MAX_VALUE - 8 || (long) ogPad * ldAcc > Integer.MAX_VALUE - 8) {
+        if (slabLength > Integer.MAX_VALUE - 8 || (long) og * ldAcc > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("conv3d: input slab of " + slabLength + " floats is too large for one array");
         }
 
@@ -81,7 +81,7 @@ final class Conv3dSlabForward {
         Parallel.forRange(samplesGroups * slabCount, 1, (lo, hi) -> {
             float[][] scratch = SCRATCH.get();
             if (scratch[0].length < slabLength) scratch[0] = new float[(int) slabLength];
-            if (scratch[1].length < (long) ogPad * ldAcc) scratch[1] = new float[ogPad * ldAcc];
+            if (scratch[1].length < (long) og * ldAcc) scratch[1] = new float[og * ldAcc];
             float[] slab = scratch[0], acc = scratch[1], tile = new float[ogPad * nr], chunk = new float[KB * nr];
             for (long it = lo; it < hi; it++) {
                 int sl = (int) (it % slabCount);

@@ -88,6 +88,12 @@ class VectorKernelsTest {
                 scalar.leakyReluGradF32(x, OFF, x, 0, 0.01f, o1, 0, n);
                 panama.leakyReluGradF32(x, OFF, x, 0, 0.01f, o2, 0, n);
                 for (int i = 0; i < n; i++) assertNear(o1.getAtIndex(F, i), o2.getAtIndex(F, i), 0, "leakyReluGrad");
+                scalar.normalizeF32(x, OFF, 0.25f, 1.5f, -0.75f, o1, 0, n);
+                panama.normalizeF32(x, OFF, 0.25f, 1.5f, -0.75f, o2, 0, n);
+                for (int i = 0; i < n; i++) assertNear(o1.getAtIndex(F, i), o2.getAtIndex(F, i), 0, "normalize");
+                scalar.normalizeGradF32(x, 0, x, OFF, 0.25f, 1.5f, -0.5f, 0.125f, o1, 0, n);
+                panama.normalizeGradF32(x, 0, x, OFF, 0.25f, 1.5f, -0.5f, 0.125f, o2, 0, n);
+                for (int i = 0; i < n; i++) assertNear(o1.getAtIndex(F, i), o2.getAtIndex(F, i), 0, "normalizeGrad");
                 for (float[] b : new float[][] {{-1, 2}, {Float.NaN, 0.5f}, {0.5f, Float.NaN}, {Float.NaN, Float.NaN}}) {
                     scalar.clampF32(x, OFF, b[0], b[1], o1, 0, n);
                     panama.clampF32(x, OFF, b[0], b[1], o2, 0, n);
