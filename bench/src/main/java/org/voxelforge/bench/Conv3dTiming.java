@@ -54,15 +54,11 @@ public final class Conv3dTiming {
         r.run();
         double wall = Double.MAX_VALUE, cpu = Double.MAX_VALUE;
         for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime(), c0 = cpuNanos();
+            long t0 = System.nanoTime(), c0 = PlainTimer.processCpuNanos();
             r.run();
             wall = Math.min(wall, (System.nanoTime() - t0) / 1e6);
-            cpu = Math.min(cpu, (cpuNanos() - c0) / 1e6);
+            cpu = Math.min(cpu, (PlainTimer.processCpuNanos() - c0) / 1e6);
         }
         return new double[] {wall, cpu};
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

@@ -48,7 +48,7 @@ public final class TrainStepTiming {
             DeepSupervisionLoss deepLoss = null;
             net.train(true);
             for (int s = 0; s < steps; s++) {
-                long t0 = System.nanoTime(), c0 = cpuNanos();
+                long t0 = System.nanoTime(), c0 = PlainTimer.processCpuNanos();
                 double loss;
                 try (TensorScope scope = new TensorScope()) {
                     opt.zeroGrad();
@@ -60,7 +60,7 @@ public final class TrainStepTiming {
                     loss = l.value().item();
                 }
                 ms[s] = (System.nanoTime() - t0) / 1e6;
-                cpu[s] = (cpuNanos() - c0) / 1e6;
+                cpu[s] = (PlainTimer.processCpuNanos() - c0) / 1e6;
                 System.out.printf("step %3d  %8.1f ms wall  %8.1f ms cpu  loss %.9f%n", s + 1, ms[s], cpu[s], loss);
             }
             // a bitwise fingerprint of the trained weights: equal across runs, JIT flags and kernel rewrites
@@ -73,9 +73,6 @@ public final class TrainStepTiming {
     }
 
     /** CPU time of the whole process (all threads, JIT compilers included): on a shared machine wall time also measures the neighbours. */
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
 
     /** Steady = median of the last 10 steps; warm from the first step after which no step exceeds 1.25x steady. */
     static void summarize(String what, double[] ms) {

@@ -128,10 +128,11 @@ final class CpuConv3d {
     /** The implicit GEMM over an input slab where stride 1 allows it and little work is wasted. */
     private static boolean useSlab(ConvGeometry g) { return Conv3dSlabForward.applies(g, SgemmKernels.BEST.nr()); }
 
-    /** The slab path where {@link #useSlab} says so, else vol2col + GEMM. */
+    /** The row path for deep layers with small planes, the slab path where {@link #useSlab} says so, else vol2col + GEMM. */
     private static void forwardGemm(ConvGeometry g, MemorySegment xs, long xo, MemorySegment ws, long wo, MemorySegment ys,
                                     float beta) {
-        if (useSlab(g)) Conv3dSlabForward.run(g, xs, xo, ws, wo, ys, beta, TILE_FLOATS);
+        if (Conv3dRowForward.applies(g)) Conv3dRowForward.run(g, xs, xo, ws, wo, ys, beta);
+        else if (useSlab(g)) Conv3dSlabForward.run(g, xs, xo, ws, wo, ys, beta, TILE_FLOATS);
         else Conv3dPackedForward.run(g, xs, xo, ws, wo, ys, beta, TILE_FLOATS);
     }
 
@@ -185,20 +186,29 @@ final class CpuConv3d {
                                               MemorySegment gxs) {
         int og = g.og(), cg = g.cg(), kd = g.kd(), kh = g.kh(), kw = g.kw(), kvol = g.kvol();
         int[] pad = flippedPadding(g);
+        ConvGeometry flipped = new ConvGeometry(g.n(), g.cout(), g.od(), g.oh(), g.ow(), g.cin(), kd, kh, kw,
+                g.d(), g.h(), g.w(), 1, 1, 1, pad[0], pad[1], pad[2], g.dd(), g.dh(), g.dw(), g.groups());
+        if (Conv3dRowForward.applies(flipped)) {
+            // the row path packs the flipped weights straight from w
+            float[] bp = Conv3dRowForward.packWeights(flipped, ws, wo, SgemmKernels.BEST.nr(), true);
+            Conv3dRowForward.run(flipped, gys, gyo, bp, gxs, 0f);
+            return;
+        }
         // wt[gi*cg + c, o, a, b, e] = w[gi*og + o, c, kd-1-a, kh-1-b, kw-1-e]
         float[] wt = new float[g.cout() * cg * kvol];
-        for (int gi = 0; gi < g.groups(); gi++) {
-            for (int o = 0; o < og; o++) {
-                for (int c = 0; c < cg; c++) {
-                    long src = wo + ((long) (gi * og + o) * cg + c) * kvol;
+        // one (group, input channel) per task: it writes one contiguous run of wt
+        Parallel.forRange((long) g.groups() * cg, 8, (lo, hi) -> {
+            float[] taps = new float[kvol];
+            for (long task = lo; task < hi; task++) {
+                int gi = (int) (task / cg), c = (int) (task % cg);
+                for (int o = 0; o < og; o++) {
+                    MemorySegment.copy(ws, F, (wo + ((long) (gi * og + o) * cg + c) * kvol) * 4, taps, 0, kvol);
                     int dst = ((gi * cg + c) * og + o) * kvol;
-                    for (int t = 0; t < kvol; t++) wt[dst + kvol - 1 - t] = ws.getAtIndex(F, src + t);
+                    for (int tap = 0; tap < kvol; tap++) wt[dst + kvol - 1 - tap] = taps[tap];
                 }
             }
-        }
-        ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.od(), g.oh(), g.ow(), g.cin(), kd, kh, kw,
-                g.d(), g.h(), g.w(), 1, 1, 1, pad[0], pad[1], pad[2], g.dd(), g.dh(), g.dw(), g.groups());
-        forwardGemm(t, gys, gyo, MemorySegment.ofArray(wt), 0, gxs, 0f);
+        });
+        forwardGemm(flipped, gys, gyo, MemorySegment.ofArray(wt), 0, gxs, 0f);
     }
 
     /** The padding of the stride-1 backward-data-as-forward convolution, or null where it would be negative. */
@@ -223,7 +233,8 @@ final class CpuConv3d {
             }
             return;
         }
-        if (useSlab(g)) Conv3dSlabWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
+        if (Conv3dRowWeightGrad.applies(g)) Conv3dRowWeightGrad.run(g, gys, gyo, xs, xo, gws);
+        else if (useSlab(g)) Conv3dSlabWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
         else Conv3dPackedWeightGrad.run(g, gys, gyo, xs, xo, gws, TILE_FLOATS);
     }
 
