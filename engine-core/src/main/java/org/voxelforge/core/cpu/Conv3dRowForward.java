@@ -30,6 +30,8 @@ final class Conv3dRowForward {
     /** auto (the rule in {@link #applies}), always or never: for benchmarks that compare the paths. */
     static final String MODE = System.getProperty("voxelforge.conv.rowPath", "auto");
     /** MR x NR tiles worked on together per weight chunk: their accumulators (8 KiB) share L1 with the chunk. */
+    /** Slot 0: the channels-last input; slot 1: the packed weights. */
+    private static final ScratchArrays SCRATCH = new ScratchArrays("conv3d row path", 2);
     private static final int TILES_PER_ITEM = Integer.getInteger("voxelforge.conv.rowTiles", 8);
     /** Depth of one weight chunk. */
     static final int KB = Integer.getInteger("voxelforge.conv.rowDepth", 128);
@@ -131,7 +133,7 @@ final class Conv3dRowForward {
     /** xt[(n*groups + gi), z, y, pw + x, c] = x[n, gi*cg + c, z, y, x]; zero in the x-padding. */
     private static float[] channelsLast(ConvGeometry g, MemorySegment xs, long xo, int wp) {
         int cg = g.cg(), d = g.d(), h = g.h(), w = g.w(), pw = g.pw();
-        float[] xt = new float[(int) ((long) g.n() * g.cin() * d * h * wp)];
+        float[] xt = SCRATCH.get(0, (long) g.n() * g.cin() * d * h * wp);
         long inPlane = g.inPlane();
         // one input plane z of one sample and group per task: disjoint slices of xt
         Parallel.forRange((long) g.n() * g.groups() * d, 1, (lo, hi) -> {
@@ -147,6 +149,11 @@ final class Conv3dRowForward {
                         for (int x = 0; x < w; x++, dst += cg) xt[dst] = row[x];
                     }
                 }
+                for (int y = 0; y < h; y++) {
+                    int rowStart = ((ng * d + z) * h + y) * wp * cg;
+                    Arrays.fill(xt, rowStart, rowStart + pw * cg, 0f);
+                    Arrays.fill(xt, rowStart + (pw + w) * cg, rowStart + wp * cg, 0f);
+                }
             }
         });
         return xt;
@@ -160,7 +167,7 @@ final class Conv3dRowForward {
      */
     static float[] packWeights(ConvGeometry g, MemorySegment ws, long wo, int nr, boolean flipped) {
         int og = g.og(), cg = g.cg(), kvol = g.kvol(), obs = Math.ceilDiv(og, nr);
-        float[] bp = new float[g.groups() * obs * kvol * cg * nr];
+        float[] bp = SCRATCH.get(1, (long) g.groups() * obs * kvol * cg * nr);
         // per task NR x CB runs of kvol taps are read into L1, then written as kvol x CB rows of NR:
         // writing straight from the runs hits bp at a stride of cg*NR floats, a multiple of 4 KiB
         // whenever cg is a multiple of 32, so all kvol rows fall in one L1 set
@@ -182,6 +189,7 @@ final class Conv3dRowForward {
                     for (int cc = 0; cc < cn; cc++) {
                         int dst = ((gob * kvol + t) * cg + c0 + cc) * nr, src = cc * kvol + t;
                         for (int j = 0; j < jn; j++) bp[dst + j] = tmp[src + j * cb * kvol];
+                        if (jn < nr) Arrays.fill(bp, dst + jn, dst + nr, 0f);
                     }
                 }
             }

@@ -25,6 +25,8 @@ final class Conv3dRowWeightGrad {
     private Conv3dRowWeightGrad() {}
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Slot 0: the shifted input copies; slot 1: the packed gradY. */
+    private static final ScratchArrays SCRATCH = new ScratchArrays("conv3d row weight gradient", 2);
 
     /** Stride 1 and the conditions of {@link Conv3dRowForward#applies}, with the kw shifted copies fitting one array. */
     static boolean applies(ConvGeometry g) {
@@ -100,7 +102,7 @@ final class Conv3dRowWeightGrad {
     private static float[] shiftedInput(ConvGeometry g, MemorySegment xs, long xo) {
         int cg = g.cg(), d = g.d(), h = g.h(), w = g.w(), ow = g.ow(), kw = g.kw();
         int chan = d * h * ow;
-        float[] xk = new float[(int) ((long) g.n() * g.cin() * kw * chan)];
+        float[] xk = SCRATCH.get(0, (long) g.n() * g.cin() * kw * chan);
         // one input channel of one sample per task: disjoint slices of xk
         Parallel.forRange((long) g.n() * g.cin(), 1, (lo, hi) -> {
             float[] row = new float[w];
@@ -116,6 +118,8 @@ final class Conv3dRowWeightGrad {
                         // x in [lo, hi) reads row[x + shift] inside the row; the rest stays zero
                         int x0 = Math.max(0, -shift), x1 = Math.min(ow, w - shift);
                         if (x0 < x1) System.arraycopy(row, x0 + shift, xk, dst + x0, x1 - x0);
+                        Arrays.fill(xk, dst, dst + Math.min(ow, x0), 0f);
+                        Arrays.fill(xk, dst + Math.min(ow, Math.max(x0, x1)), dst + ow, 0f);
                     }
                 }
             }
@@ -127,14 +131,20 @@ final class Conv3dRowWeightGrad {
     private static float[] packGradY(ConvGeometry g, MemorySegment gys, long gyo, int nr) {
         int og = g.og(), obs = Math.ceilDiv(og, nr);
         long ov = g.outPlane();
-        float[] gyT = new float[(int) ((long) g.n() * g.groups() * obs * ov * nr)];
-        // one output channel of one sample per task: its own lane of the panels
-        Parallel.forRange((long) g.n() * g.cout(), 1, (lo, hi) -> {
+        int lanes = obs * nr;
+        float[] gyT = SCRATCH.get(1, (long) g.n() * g.groups() * lanes * ov);
+        // one lane (output channel, or a zero lane past og) of one sample and group per task
+        Parallel.forRange((long) g.n() * g.groups() * lanes, 1, (lo, hi) -> {
             float[] plane = new float[(int) ov];
             for (long task = lo; task < hi; task++) {
-                int n = (int) (task / g.cout()), oc = (int) (task % g.cout());
-                int ng = n * g.groups() + oc / og, ob = oc % og / nr, j = oc % og % nr;
-                MemorySegment.copy(gys, F, (gyo + task * ov) * 4, plane, 0, (int) ov);
+                int ng = (int) (task / lanes), lane = (int) (task % lanes), ob = lane / nr, j = lane % nr;
+                int n = ng / g.groups(), gi = ng % g.groups();
+                if (lane < og) {
+                    long src = gyo + ((long) n * g.cout() + (long) gi * og + lane) * ov;
+                    MemorySegment.copy(gys, F, src * 4, plane, 0, (int) ov);
+                } else {
+                    Arrays.fill(plane, 0f);
+                }
                 int dst = (int) ((ng * obs + ob) * ov) * nr + j;
                 for (int v = 0; v < ov; v++, dst += nr) gyT[dst] = plane[v];
             }
