@@ -5,7 +5,8 @@
 # below 1 means faster) to bench/results/conv3d-<stamp>.txt.
 #
 # Usage: bench/scripts/run-conv3d.sh [reps] [SHAPE...]     (shapes: see Conv3dShapes; default all)
-# Env:   JAVA (a JDK >= 25), PYTHON (a Python with torch; default /usr/bin/python3)
+# Env:   JAVA (a JDK >= 25), PYTHON (a Python with torch; default /usr/bin/python3),
+#        JAVA_OPTS (extra JVM options for our side, e.g. -Dvoxelforge.conv.rowPath=never)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -20,8 +21,9 @@ trap 'rm -f "$ours" "$theirs"' EXIT
   echo "# commit: $(git rev-parse HEAD)$(git diff --quiet || echo ' (dirty)')"
   echo "# cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
   echo "# load before run: $(cat /proc/loadavg)"
-  echo "# VoxelForge:"
-  "$java_bin" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  echo "# VoxelForge:${JAVA_OPTS:+ (JAVA_OPTS=$JAVA_OPTS)}"
+  # shellcheck disable=SC2086 # JAVA_OPTS holds several options
+  "$java_bin" ${JAVA_OPTS:-} --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
       -cp bench/target/benchmarks.jar org.voxelforge.bench.Conv3dTiming "$reps" "$@" 2>/dev/null | tee "$ours"
   echo "# PyTorch:"
   "$python_bin" bench/scripts/torch_conv3d.py "$reps" "$@" | tee "$theirs"

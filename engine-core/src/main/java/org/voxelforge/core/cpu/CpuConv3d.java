@@ -12,7 +12,9 @@ import org.voxelforge.core.Tensor;
  * 3D convolution on the CPU (see {@link org.voxelforge.core.Backend#conv3d}): forward, and the
  * backward passes for data and weight.
  *
- * <p>float32 runs as GEMMs on {@link Sgemm}'s kernels: per sample and group, {@code y = W * col(x)},
+ * <p>float32 runs on {@link Sgemm}'s micro-kernels. Deep layers with small planes run as a direct
+ * convolution over output rows that skips the taps in the padding ({@link Conv3dRowForward},
+ * {@link Conv3dRowWeightGrad}). Otherwise, per sample and group, {@code y = W * col(x)},
  * for stride 1 read in place from a padded input slab ({@link Conv3dSlabForward}), else with the
  * column matrix built one cache-sized tile of output voxels at a time
  * ({@link Conv3dPackedForward}); a 1x1x1 kernel with stride 1 needs no columns (x is already that
