@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.voxelforge.core.cpu.ConvPathTestData.numel;
+import static org.voxelforge.core.cpu.ConvPathTestData.randn;
+import static org.voxelforge.core.cpu.ConvPathTestData.toFloat;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.voxelforge.core.Backends;
 import org.voxelforge.core.Conv3dParams;
@@ -116,25 +118,5 @@ class Conv3dRowPathTest {
             assertArrayEquals(gw, Backends.cpu().conv3dBackwardWeight(Tensor.of(DType.FLOAT32, gy, xs.dims()), xt, wsh, p)
                     .toFloatArray(), "the weight gradient takes the row path, bit for bit");
         }
-    }
-
-    private static float[] toFloat(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
-        return f;
-    }
-
-    private static int numel(int[] d) {
-        int n = 1;
-        for (int v : d) n *= v;
-        return n;
-    }
-
-    /** Values exactly representable in float32, so the float64 reference sees the same inputs. */
-    private static double[] randn(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
-        return v;
     }
 }

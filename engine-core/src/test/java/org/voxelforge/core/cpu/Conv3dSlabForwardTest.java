@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.voxelforge.core.cpu.ConvPathTestData.numel;
+import static org.voxelforge.core.cpu.ConvPathTestData.randn;
+import static org.voxelforge.core.cpu.ConvPathTestData.toFloat;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -139,25 +142,5 @@ class Conv3dSlabForwardTest {
         best.multiplyAddRowsA(kc, x, aRows, 1, 11, g1, 3, a1, 8, ld);
         reference.multiplyAddRowsA(kc, x, aRows, 1, 11, g2, 3, a2, 8, ld);
         assertArrayEquals(a2, a1, best.describe() + " multiplyAddRowsA");
-    }
-
-    private static float[] toFloat(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
-        return f;
-    }
-
-    private static int numel(int[] d) {
-        int n = 1;
-        for (int v : d) n *= v;
-        return n;
-    }
-
-    /** Values exactly representable in float32, so the float64 reference sees the same inputs. */
-    private static double[] randn(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
-        return v;
     }
 }
