@@ -22,7 +22,7 @@ final class Conv3dPackedForward {
     private Conv3dPackedForward() {}
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ScratchArrays PACKED = new ScratchArrays("conv3d packed column tile", 1);
 
     /**
      * y[n, group rows, tile] = W_group * col(x) (+ beta * y, so a bias pre-filled into y is kept).
@@ -52,7 +52,7 @@ final class Conv3dPackedForward {
         long tiles = (outPlane + cols - 1) / cols;
         long items = (long) g.n() * g.groups() * tiles;
         Parallel.forRange(items, 1, (lo, hi) -> {
-            float[] bp = buffer((long) k * cols);
+            float[] bp = PACKED.get(0, (long) k * cols);
             float[] tile = new float[mr * nr];
             for (long it = lo; it < hi; it++) {
                 long t = it % tiles, ng = it / tiles;
@@ -150,13 +150,4 @@ final class Conv3dPackedForward {
     }
 
     private static long roundUp(long v, int m) { return (v + m - 1) / m * m; }
-
-    private static float[] buffer(long size) {
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("conv3d: packed column tile of " + size + " floats is too large for one array");
-        }
-        float[][] holder = PACKED.get();
-        if (holder[0].length < size) holder[0] = new float[(int) size];
-        return holder[0];
-    }
 }

@@ -30,7 +30,7 @@ final class Conv3dRowWeightGrad {
 
     /** Stride 1 and the conditions of {@link Conv3dRowForward#applies}, with the kw shifted copies fitting one array. */
     static boolean applies(ConvGeometry g) {
-        if (g.sd() != 1 || g.sh() != 1 || g.sw() != 1) return false;
+        if (!g.unitStride()) return false;
         long panels = (long) g.groups() * Math.ceilDiv(g.og(), SgemmKernels.BEST.nr()) * SgemmKernels.BEST.nr();
         boolean fits = (long) g.n() * g.cin() * g.kw() * g.d() * g.h() * g.ow() < Integer.MAX_VALUE - 8
                 && g.n() * panels * g.outPlane() < Integer.MAX_VALUE - 8;
@@ -39,7 +39,7 @@ final class Conv3dRowWeightGrad {
 
     /** gw (dense float32 [cout, cg, kd, kh, kw], zero or holding a sum to add to) += the gradient. Only stride 1. */
     static void run(ConvGeometry g, MemorySegment gys, long gyo, MemorySegment xs, long xo, MemorySegment gws) {
-        if (g.sd() != 1 || g.sh() != 1 || g.sw() != 1) {
+        if (!g.unitStride()) {
             throw new IllegalArgumentException("conv3d row weight gradient: stride must be 1, got " + g.sd() + "x" + g.sh() + "x" + g.sw());
         }
         SgemmMicroKernel kern = SgemmKernels.BEST;

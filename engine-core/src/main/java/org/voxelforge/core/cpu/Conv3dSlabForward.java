@@ -32,11 +32,12 @@ final class Conv3dSlabForward {
     /** Use this path when at least this fraction of the computed columns are real outputs. */
     static final double MIN_USE = Double.parseDouble(System.getProperty("voxelforge.conv.slabMinUse", "0.85"));
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Slot 0: the input slab; slot 1: one plane's accumulators. */
+    private static final ScratchArrays SCRATCH = new ScratchArrays("conv3d slab", 2);
 
     /** Stride 1 and few wasted columns: the padding between rows costs less than a gather would. */
     static boolean applies(ConvGeometry g, int nr) {
-        if (g.sd() != 1 || g.sh() != 1 || g.sw() != 1) return false;
+        if (!g.unitStride()) return false;
         long computed = (long) Math.ceilDiv(ConvSlab.span(g), nr) * nr;
         return (double) g.oh() * g.ow() / computed >= MIN_USE;
     }
@@ -79,10 +80,7 @@ final class Conv3dSlabForward {
 
         long outPlane = g.outPlane();
         Parallel.forRange(samplesGroups * slabCount, 1, (lo, hi) -> {
-            float[][] scratch = SCRATCH.get();
-            if (scratch[0].length < slabLength) scratch[0] = new float[(int) slabLength];
-            if (scratch[1].length < (long) og * ldAcc) scratch[1] = new float[og * ldAcc];
-            float[] slab = scratch[0], acc = scratch[1], tile = new float[ogPad * nr], chunk = new float[KB * nr];
+            float[] slab = SCRATCH.get(0, slabLength), acc = SCRATCH.get(1, (long) og * ldAcc), tile = new float[ogPad * nr], chunk = new float[KB * nr];
             for (long it = lo; it < hi; it++) {
                 int sl = (int) (it % slabCount);
                 int ng = (int) (it / slabCount), n = ng / g.groups(), gi = ng % g.groups();

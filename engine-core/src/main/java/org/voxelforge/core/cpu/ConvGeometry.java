@@ -39,6 +39,9 @@ record ConvGeometry(int n, int cin, int d, int h, int w,
 
     long outPlane() { return (long) od * oh * ow; }
 
+    /** Stride 1 along every axis. */
+    boolean unitStride() { return sd == 1 && sh == 1 && sw == 1; }
+
     /** A 1x1x1 kernel with stride 1 and no padding: the column matrix is the input itself. */
     boolean pointwise() {
         return kd == 1 && kh == 1 && kw == 1 && sd == 1 && sh == 1 && sw == 1 && pd == 0 && ph == 0 && pw == 0;

@@ -27,7 +27,7 @@ final class ConvSlab {
     final int[] rows;
 
     ConvSlab(ConvGeometry g, int zs, int rowsPadded) {
-        if (g.sd() != 1 || g.sh() != 1 || g.sw() != 1) {
+        if (!g.unitStride()) {
             throw new IllegalArgumentException("conv3d slab path: stride must be 1, got " + g.sd() + "x" + g.sh() + "x" + g.sw());
         }
         this.g = g;

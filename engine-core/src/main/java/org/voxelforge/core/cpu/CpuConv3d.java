@@ -29,7 +29,7 @@ final class CpuConv3d {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** Floats in one column tile (8 MiB): big enough for long GEMM rows, small enough for L3. */
     private static final int TILE_FLOATS = Integer.getInteger("voxelforge.conv.tileFloats", 1 << 21);
-    private static final ThreadLocal<float[][]> COLS = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ScratchArrays COLS = new ScratchArrays("conv3d column tile", 1);
 
     // ---- entry points: checks, dtype dispatch ------------------------------------------------------
 
@@ -153,14 +153,14 @@ final class CpuConv3d {
             }
             return;
         }
-        if (g.sd() == 1 && g.sh() == 1 && g.sw() == 1 && flippedPadding(g) != null) {
+        if (g.unitStride() && flippedPadding(g) != null) {
             backwardDataAsForward(g, gys, gyo, ws, wo, gxs);
             return;
         }
         // tiles of one sample overlap in gx, so they run one after another; within a tile the GEMM
         // splits output blocks and col2vol splits input channels (disjoint planes of gx)
         int cols = tileColumns(k, outPlane);
-        float[] col = buffer(COLS, (long) k * cols);
+        float[] col = COLS.get(0, (long) k * cols);
         MemorySegment colSeg = MemorySegment.ofArray(col);
         for (int n = 0; n < g.n(); n++) {
             for (int gi = 0; gi < g.groups(); gi++) {
@@ -245,15 +245,6 @@ final class CpuConv3d {
     /** Output voxels per column tile: the tile budget over the column height, at least 256. */
     private static int tileColumns(int k, long outPlane) {
         return (int) Math.min(outPlane, Math.max(256, TILE_FLOATS / k));
-    }
-
-    private static float[] buffer(ThreadLocal<float[][]> slot, long size) {
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("conv3d: column tile of " + size + " floats is too large for one array");
-        }
-        float[][] holder = slot.get();
-        if (holder[0].length < size) holder[0] = new float[(int) size];
-        return holder[0];
     }
 
     /** A row-major tensor with {@code t}'s values: a view of it when its layout already is, else a copy. */

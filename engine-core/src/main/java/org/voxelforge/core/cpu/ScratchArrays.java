@@ -1,10 +1,11 @@
 package org.voxelforge.core.cpu;
 
 /**
- * Float arrays kept per calling thread and reused from call to call, for the large scratch of
- * the conv3d paths (a packed weight copy of 11 MB at 320 channels): allocating them per call
- * made the JVM zero them every time, a tenth of a deep layer's time. What they hold is stale, so
- * callers write every element they later read, zeros included.
+ * Float arrays kept per thread and reused from call to call: the packing buffers of
+ * {@link Sgemm} and the large scratch of the conv3d paths (a packed weight copy of 11 MB at 320
+ * channels). Allocating them per call made the JVM zero them every time, a tenth of a deep
+ * layer's time. What they hold is stale, so callers write every element they later read, zeros
+ * included.
  */
 final class ScratchArrays {
     private final String owner;

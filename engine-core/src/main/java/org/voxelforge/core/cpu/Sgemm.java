@@ -33,8 +33,8 @@ public final class Sgemm {
     static final int NC = Integer.getInteger("voxelforge.sgemm.nc", 4096);
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ThreadLocal<float[][]> A_PACK = ThreadLocal.withInitial(() -> new float[1][0]);
-    private static final ThreadLocal<float[][]> B_PACK = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Slot 0: a packed block of A (per worker); slot 1: a packed block of B (the calling thread's). */
+    private static final ScratchArrays PACKS = new ScratchArrays("sgemm", 2);
 
     /** What the fast path runs on this JVM, e.g. "vector 6x32 (512-bit)". */
     public static String kernelName() { return SgemmKernels.BEST.describe(); }
@@ -112,7 +112,7 @@ public final class Sgemm {
             final int nPanels = (nc + nr - 1) / nr;
             for (int pc = 0; pc < k; pc += KC) {
                 final int kc = Math.min(KC, k - pc);
-                final float[] bp = buffer(B_PACK, nPanels * nr * kc);
+                final float[] bp = PACKS.get(1, (long) nPanels * nr * kc);
                 final long bBase = bOff + pc * bRow + jc * bCol;
                 // pack B's micro-panels in parallel; the second loop below needs all of them
                 int packers = Math.min(T, nPanels);
@@ -135,7 +135,7 @@ public final class Sgemm {
                 Parallel.forRange(workers, 1, (lo, hi) -> {
                     float[] tile = new float[mr * nr];
                     for (long w = lo; w < hi; w++) {
-                        float[] ap = buffer(A_PACK, mc * kc);
+                        float[] ap = PACKS.get(0, (long) mc * kc);
                         int lastBlock = -1;
                         int i0 = (int) (w * items / workers), i1 = (int) ((w + 1) * items / workers);
                         for (int item = i0; item < i1; item++) {
@@ -233,12 +233,6 @@ public final class Sgemm {
     private static final Thread OTHER_THREAD = new Thread(() -> {});
 
     private static boolean confined(MemorySegment s) { return !s.isAccessibleBy(OTHER_THREAD); }
-
-    private static float[] buffer(ThreadLocal<float[][]> slot, int size) {
-        float[][] holder = slot.get();
-        if (holder[0].length < size) holder[0] = new float[size];
-        return holder[0];
-    }
 
     private static void checkLd(String which, int cols, long ld) {
         if (ld < Math.max(1, cols)) {
