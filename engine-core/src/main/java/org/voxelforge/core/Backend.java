@@ -99,6 +99,12 @@ public interface Backend {
     /** A contiguous copy of {@code x}. */
     Tensor contiguous(Tensor x);
 
+    /** A contiguous copy on this backend's device of {@code host}, a CPU tensor ({@link Tensor#to}). */
+    Tensor upload(Tensor host);
+
+    /** A contiguous CPU copy of {@code x}, a tensor on this backend's device ({@link Tensor#to}). */
+    Tensor download(Tensor x);
+
     /** Writes {@code src} broadcast to dst's shape into {@code dst}, converting dtype. */
     void copyInto(Tensor dst, Tensor src);
 

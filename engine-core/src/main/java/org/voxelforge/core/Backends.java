@@ -1,15 +1,24 @@
 package org.voxelforge.core;
 
 import org.voxelforge.core.cpu.CpuBackend;
+import org.voxelforge.core.cuda.CudaBackend;
 
-/** Finds the backend for a device. The CUDA backend registers itself here when it lands. */
+/** Finds the backend for a device. */
 public final class Backends {
     private Backends() {}
 
     public static Backend cpu() { return CpuBackend.INSTANCE; }
 
+    /**
+     * The CPU backend, the CUDA backend of a GPU, or the CUDA backend over the emulator. A GPU
+     * that is not available throws IllegalStateException with the reason (a missing library, no
+     * device, kernels not built) and the fix.
+     */
     public static Backend forDevice(Device d) {
-        if (d.kind() == Device.Kind.CPU) return CpuBackend.INSTANCE;
-        throw new UnsupportedOperationException("no backend for device " + d + ": the CUDA backend is not built yet; use --device cpu");
+        return switch (d.kind()) {
+            case CPU -> CpuBackend.INSTANCE;
+            case CUDA -> CudaBackend.forGpu(d.index());
+            case EMULATOR -> CudaBackend.emulated();
+        };
     }
 }

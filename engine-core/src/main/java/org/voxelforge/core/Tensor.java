@@ -46,6 +46,18 @@ public final class Tensor implements AutoCloseable {
 
     public static Tensor zeros(int... dims) { return zeros(DType.FLOAT32, dims); }
 
+    /** A zero-filled tensor on {@code device}. */
+    public static Tensor zeros(Device device, DType dtype, int... dims) {
+        return Backends.forDevice(device).zeros(dtype, Shape.of(dims));
+    }
+
+    /** A tensor of {@code value} on {@code device}. */
+    public static Tensor full(Device device, double value, DType dtype, int... dims) {
+        Tensor t = zeros(device, dtype, dims);
+        if (value != 0) t.backend().fill(t, value);
+        return t;
+    }
+
     public static Tensor ones(int... dims) { return full(1.0, DType.FLOAT32, dims); }
 
     public static Tensor full(double value, DType dtype, int... dims) {
@@ -140,6 +152,20 @@ public final class Tensor implements AutoCloseable {
 
     public boolean isClosed() { return closed; }
 
+    /**
+     * This tensor on {@code target}: a copy (contiguous) when the device differs, else a new view of
+     * the same storage. Always a new tensor, so that closing it never closes this one.
+     */
+    public Tensor to(Device target) {
+        checkOpen();
+        if (target.equals(device())) return new Tensor(storage, dtype, shape, strides, offset);
+        if (device().isCpu()) return Backends.forDevice(target).upload(this);
+        if (target.isCpu()) return backend().download(this);
+        try (Tensor host = backend().download(this)) {
+            return Backends.forDevice(target).upload(host);
+        }
+    }
+
     /** True when elements are laid out row-major with no gaps (size-1 axes may have any stride). */
     public boolean isContiguous() {
         long expected = 1;
@@ -182,21 +208,33 @@ public final class Tensor implements AutoCloseable {
         return p;
     }
 
-    public double get(long... idx) { return dtype.get(segment(), elementIndex(idx)); }
+    public double get(long... idx) { return readElement(elementIndex(idx)); }
 
     public void set(double value, long... idx) {
+        if (!device().isCpu()) {
+            throw new UnsupportedOperationException("set(): " + describe() + " lives on " + device() + "; write on the host "
+                    + "and copy with to(), or use fill_/copy_");
+        }
         dtype.set(segment(), elementIndex(idx), value);
         storage.bumpVersion();
     }
 
-    /** The single value of a one-element tensor. */
+    /** The single value of a one-element tensor (copied from the device when it lives on one). */
     public double item() {
         if (numel() != 1) throw new IllegalStateException("item(): tensor " + describe() + " has " + numel() + " elements, not 1");
-        return dtype.get(segment(), offset);
+        return readElement(offset);
     }
 
     /** Element {@code i} in row-major order of this (possibly strided) view. */
-    public double getFlat(long i) { return dtype.get(segment(), flatToStorage(i)); }
+    public double getFlat(long i) { return readElement(flatToStorage(i)); }
+
+    /** The element at storage index {@code at}: read in place on the CPU, copied one element at a time from a device. */
+    private double readElement(long at) {
+        if (device().isCpu()) return dtype.get(segment(), at);
+        try (Tensor one = new Tensor(storage(), dtype, Shape.of(), new long[0], at); Tensor host = one.to(Device.CPU)) {
+            return host.item();
+        }
+    }
 
     public long flatToStorage(long i) {
         long p = offset;
@@ -211,6 +249,9 @@ public final class Tensor implements AutoCloseable {
 
     public double[] toDoubleArray() {
         checkSize();
+        if (!device().isCpu()) {
+            try (Tensor host = to(Device.CPU)) { return host.toDoubleArray(); }
+        }
         double[] out = new double[(int) numel()];
         MemorySegment s = segment();
         for (int i = 0; i < out.length; i++) out[i] = dtype.get(s, flatToStorage(i));
@@ -219,6 +260,9 @@ public final class Tensor implements AutoCloseable {
 
     public float[] toFloatArray() {
         checkSize();
+        if (!device().isCpu()) {
+            try (Tensor host = to(Device.CPU)) { return host.toFloatArray(); }
+        }
         if (dtype == DType.FLOAT32 && isContiguous()) {
             float[] out = new float[(int) numel()];
             MemorySegment.copy(segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, offset * 4, out, 0, out.length);
@@ -232,6 +276,9 @@ public final class Tensor implements AutoCloseable {
 
     public long[] toLongArray() {
         checkSize();
+        if (!device().isCpu()) {
+            try (Tensor host = to(Device.CPU)) { return host.toLongArray(); }
+        }
         long[] out = new long[(int) numel()];
         MemorySegment s = segment();
         for (int i = 0; i < out.length; i++) out[i] = dtype.getLong(s, flatToStorage(i));
@@ -513,6 +560,12 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Tensor binary(BinaryOp op, Tensor other) {
+        if (!device().equals(other.device()) && isCpuScalar()) {
+            try (Tensor moved = to(other.device())) { return moved.binary(op, other); }
+        }
+        if (!device().equals(other.device()) && other.isCpuScalar()) {
+            try (Tensor moved = other.to(device())) { return binary(op, moved); }
+        }
         checkSameDevice(op.label(), other);
         Shape.broadcast(op.label(), shape, other.shape);
         if (op == BinaryOp.SUB && (dtype == DType.BOOL || other.dtype == DType.BOOL)) {
@@ -559,6 +612,13 @@ public final class Tensor implements AutoCloseable {
                     + "; cast one with cast()");
         }
         Shape.broadcast("where", Shape.broadcast("where", cond.shape, a.shape), b.shape);
+        Device d = !cond.isCpuScalar() ? cond.device() : !a.isCpuScalar() ? a.device() : b.device();
+        if (!cond.device().equals(d) || !a.device().equals(d) || !b.device().equals(d)) {
+            try (Tensor c2 = cond.isCpuScalar() ? cond.to(d) : cond.alias(); Tensor a2 = a.isCpuScalar() ? a.to(d) : a.alias();
+                 Tensor b2 = b.isCpuScalar() ? b.to(d) : b.alias()) {
+                if (c2.device().equals(d) && a2.device().equals(d) && b2.device().equals(d)) return where(c2, a2, b2);
+            }
+        }
         a.checkSameDevice("where", b);
         a.checkSameDevice("where", cond);
         return a.backend().where(cond, a, b);
@@ -682,6 +742,7 @@ public final class Tensor implements AutoCloseable {
         int a = Shape.normalizeAxis(axis, first.rank(), "concat");
         for (int i = 1; i < xs.size(); i++) {
             Tensor t = xs.get(i);
+            first.checkSameDevice("concat (tensor " + i + ")", t);
             if (t.dtype != first.dtype) {
                 throw new IllegalArgumentException("concat: tensor " + i + " is " + t.describe() + " but tensor 0 is "
                         + first.describe() + "; cast them to one dtype");
@@ -744,6 +805,7 @@ public final class Tensor implements AutoCloseable {
                 throw new ShapeMismatchException("gather: index " + index.shape + " is larger than input " + shape + " at axis " + d);
             }
         }
+        checkSameDevice("gather (index)", index);
         return backend().gather(this, a, index);
     }
 
@@ -751,6 +813,7 @@ public final class Tensor implements AutoCloseable {
         int a = Shape.normalizeAxis(axis, rank(), "indexSelect");
         requireIndex("indexSelect", index);
         if (index.rank() != 1) throw new ShapeMismatchException("indexSelect: index must be rank 1, got " + index.describe());
+        checkSameDevice("indexSelect (index)", index);
         return backend().indexSelect(this, a, index);
     }
 
@@ -774,6 +837,12 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException(op + ": needs a floating-point tensor, got " + describe() + "; cast it first");
         }
     }
+
+    /** A 0-d tensor on the CPU: like PyTorch, it may join an op on another device, where it is copied. */
+    private boolean isCpuScalar() { return rank() == 0 && device().isCpu(); }
+
+    /** A new view of the same storage (closing it leaves this tensor open). */
+    private Tensor alias() { return new Tensor(storage(), dtype, shape, strides, offset); }
 
     private void checkSameDevice(String op, Tensor other) {
         if (!device().equals(other.device())) {

@@ -25,6 +25,10 @@ public final class CpuBackend implements Backend {
 
     @Override public Device device() { return Device.CPU; }
 
+    @Override public Tensor upload(Tensor host) { return contiguous(host); }
+
+    @Override public Tensor download(Tensor x) { return contiguous(x); }
+
     @Override public Tensor zeros(DType dtype, Shape shape) {
         Storage s = Storage.allocateCpu(shape.numel() * dtype.byteSize());
         return new Tensor(s, dtype, shape, shape.contiguousStrides(), 0);

@@ -2,9 +2,8 @@ package org.voxelforge.core.cpu;
 
 import java.lang.foreign.MemorySegment;
 import org.voxelforge.core.DType;
+import org.voxelforge.core.GroupNormShape;
 import org.voxelforge.core.Parallel;
-import org.voxelforge.core.Shape;
-import org.voxelforge.core.ShapeMismatchException;
 import org.voxelforge.core.Tensor;
 
 /**
@@ -90,15 +89,9 @@ final class CpuGroupNorm {
 
     /** {dx, dgamma [C], dbeta [C]} (the last two null when gamma is null) from the statistics of {@link #forward}. */
     static Tensor[] backward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor rstd, int groups) {
-        Geometry geo = Geometry.of("groupNormBackward", x, gamma, null, groups);
-        if (!dy.shape().equals(x.shape())) {
-            throw new ShapeMismatchException("groupNormBackward: gradient " + dy.shape() + " must have the input's shape " + x.shape());
-        }
-        Shape stats = Shape.of(geo.n, groups);
-        if (!mean.shape().equals(stats) || !rstd.shape().equals(stats)) {
-            throw new ShapeMismatchException("groupNormBackward: mean " + mean.shape() + " and rstd " + rstd.shape()
-                    + " must be [N, G] = " + stats + " (the statistics groupNorm returned)");
-        }
+        GroupNormShape shape = GroupNormShape.check("groupNormBackward", x, gamma, null, groups);
+        shape.checkBackward(x, dy, mean, rstd);
+        Geometry geo = Geometry.of(shape);
         double[] g = geo.affine(gamma, 1), mu = mean.toDoubleArray(), rs = rstd.toDoubleArray();
         // per (sample, channel): sum dy and sum dy * (x - mean) * rstd, for dgamma and dbeta
         double[] sumDy = new double[geo.n * geo.c], sumDyXhat = new double[geo.n * geo.c];
@@ -177,22 +170,10 @@ final class CpuGroupNorm {
     /** x [N, C, spatial...] cut into N * G rows of C/G channels of s voxels each. */
     private record Geometry(int n, int c, int groups, int cg, long s) {
         static Geometry of(String op, Tensor x, Tensor gamma, Tensor beta, int groups) {
-            if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException(op + ": x must be floating point, got " + x.describe());
-            if (x.rank() < 2) throw new ShapeMismatchException(op + ": x must be [N, C, ...], got " + x.describe());
-            int c = x.shape().dim(1);
-            if (groups < 1 || c % groups != 0) {
-                throw new IllegalArgumentException(op + ": " + c + " channels of " + x.describe() + " do not divide into " + groups + " groups");
-            }
-            if (beta != null && gamma == null) throw new IllegalArgumentException(op + ": beta without gamma; pass both or neither");
-            for (Tensor t : new Tensor[] {gamma, beta}) {
-                if (t != null && !t.shape().equals(Shape.of(c))) {
-                    throw new ShapeMismatchException(op + ": affine parameters must be [" + c + "] for " + x.describe() + ", got " + t.describe());
-                }
-            }
-            long s = 1;
-            for (int a = 2; a < x.rank(); a++) s *= x.shape().dim(a);
-            return new Geometry(x.shape().dim(0), c, groups, c / groups, s);
+            return of(GroupNormShape.check(op, x, gamma, beta, groups));
         }
+
+        static Geometry of(GroupNormShape g) { return new Geometry(g.n(), g.c(), g.groups(), g.cg(), g.s()); }
 
         int rows() { return n * groups; }
 

@@ -1,0 +1,550 @@
+package org.voxelforge.core.cuda;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.voxelforge.core.Backend;
+import org.voxelforge.core.Backends;
+import org.voxelforge.core.BinaryOp;
+import org.voxelforge.core.Conv3dParams;
+import org.voxelforge.core.DType;
+import org.voxelforge.core.Device;
+import org.voxelforge.core.GroupNormShape;
+import org.voxelforge.core.MaxPool3dResult;
+import org.voxelforge.core.PadMode;
+import org.voxelforge.core.Pool3dParams;
+import org.voxelforge.core.RandomGenerator;
+import org.voxelforge.core.ReduceOp;
+import org.voxelforge.core.Shape;
+import org.voxelforge.core.ShapeMismatchException;
+import org.voxelforge.core.Tensor;
+import org.voxelforge.core.UnaryOp;
+import org.voxelforge.core.UpsampleMode;
+import org.voxelforge.core.cuda.TensorKernels.View;
+import org.voxelforge.core.fused.GroupNormAct;
+
+/**
+ * The {@link Backend} of a CUDA device: every op on float32 tensors runs as our kernels (or cuBLAS
+ * and cuDNN where {@link Accelerator} has them) on the device's compute stream; an op or dtype
+ * without a kernel runs on the CPU through {@link HostFallback}, counted and reported by its
+ * policy. The same class serves a real GPU ({@link #forGpu}) and the emulator ({@link #emulated}),
+ * which is how all of it is tested in CI; the reference for every op is {@code Backends.cpu()}.
+ *
+ * <p>Data movement (copy, cast, concat, pad, flip, fill) runs on the device for every dtype.
+ * Launches return before the kernel finishes on a GPU; reading a result back ({@link #download},
+ * {@code Tensor.item()}) waits for it, and an asynchronous kernel error surfaces there.
+ */
+public final class CudaBackend implements Backend {
+    private static final Map<Integer, CudaBackend> GPUS = new ConcurrentHashMap<>();
+
+    private final Accelerator acc;
+    private final DeviceTensors mem;
+    private final HostFallback fallback;
+    private final TensorKernels tk;
+    private final FusedKernels fused;
+    private final ConvKernels conv;
+    private final CudaKernels basic;
+
+    public CudaBackend(Accelerator acc) {
+        this.acc = acc;
+        this.mem = new DeviceTensors(acc);
+        this.fallback = new HostFallback(acc.device().toString());
+        KernelLauncher l = acc.launcher();
+        this.tk = new TensorKernels(l);
+        this.fused = new FusedKernels(l);
+        this.conv = new ConvKernels(l);
+        this.basic = new CudaKernels(l);
+    }
+
+    /** The backend of cuda:{@code ordinal}; throws IllegalStateException with the reason when CUDA is unavailable. */
+    public static CudaBackend forGpu(int ordinal) {
+        return GPUS.computeIfAbsent(ordinal, o -> new CudaBackend(GpuAccelerator.of(o)));
+    }
+
+    private static final class Emulated {
+        static final CudaBackend INSTANCE = new CudaBackend(EmulatedAccelerator.get());
+    }
+
+    /** The backend over the emulator; throws IllegalStateException with the reason when it is unavailable. */
+    public static CudaBackend emulated() {
+        EmulatedAccelerator.get();
+        return Emulated.INSTANCE;
+    }
+
+    public Accelerator accelerator() { return acc; }
+
+    /** The ops that ran on the host so far in this process, "op (reason)" -> count ({@link HostFallback}). */
+    public static Map<String, Long> hostFallbacks() { return HostFallback.counts(); }
+
+    public static void resetHostFallbacks() { HostFallback.reset(); }
+
+    @Override public Device device() { return acc.device(); }
+
+    private long stream() { return acc.stream(); }
+
+    @Override public Tensor zeros(DType dtype, Shape shape) { return mem.zeros(dtype, shape); }
+
+    @Override public Tensor upload(Tensor host) { return mem.upload(host); }
+
+    @Override public Tensor download(Tensor x) { return mem.download(x, this::contiguous); }
+
+    // ---- elementwise ----------------------------------------------------------------------------
+
+    @Override public Tensor unary(UnaryOp op, Tensor x) {
+        if (!f32(x)) return onHost("unary " + op.label(), why(x), h -> Backends.cpu().unary(op, h[0]), x);
+        Tensor y = mem.empty(DType.FLOAT32, x.shape());
+        tk.unary(op, mem.view(x), mem.ptr(y), stream());
+        return y;
+    }
+
+    @Override public Tensor leakyRelu(Tensor x, double slope) {
+        if (!f32(x)) return onHost("leakyRelu", why(x), h -> Backends.cpu().leakyRelu(h[0], slope), x);
+        Tensor y = mem.empty(DType.FLOAT32, x.shape());
+        tk.leakyRelu(mem.view(x), (float) slope, mem.ptr(y), stream());
+        return y;
+    }
+
+    @Override public Tensor leakyReluBackward(Tensor x, Tensor grad, double slope) {
+        return onHost("leakyReluBackward", "no CUDA kernel yet", h -> Backends.cpu().leakyReluBackward(h[0], h[1], slope), x, grad);
+    }
+
+    @Override public Tensor clamp(Tensor x, double lo, double hi) {
+        if (!f32(x)) return onHost("clamp", why(x), h -> Backends.cpu().clamp(h[0], lo, hi), x);
+        Tensor y = mem.empty(DType.FLOAT32, x.shape());
+        tk.clamp(mem.view(x), (float) lo, (float) hi, mem.ptr(y), stream());
+        return y;
+    }
+
+    @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        if (!f32(a, b)) return onHost(op.label(), why(a, b), h -> Backends.cpu().binary(op, h[0], h[1]), a, b);
+        Shape out = Shape.broadcast(op.label(), a.shape(), b.shape());
+        Tensor y = mem.empty(op.isComparison() ? DType.BOOL : DType.FLOAT32, out);
+        tk.binary(op, mem.view(a), mem.view(b), mem.ptr(y), stream());
+        return y;
+    }
+
+    @Override public Tensor binaryScalar(BinaryOp op, Tensor a, double s) {
+        return onHost(op.label() + " (scalar)", "no CUDA kernel yet", h -> Backends.cpu().binaryScalar(op, h[0], s), a);
+    }
+
+    @Override public Tensor where(Tensor cond, Tensor a, Tensor b) {
+        boolean condOk = cond.dtype() == DType.BOOL || cond.dtype() == DType.UINT8;
+        if (!condOk || !f32(a, b)) return onHost("where", why(a, b), h -> Backends.cpu().where(h[0], h[1], h[2]), cond, a, b);
+        Shape out = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
+        Tensor y = mem.empty(DType.FLOAT32, out);
+        tk.where(mem.view(cond), mem.view(a), mem.view(b), mem.ptr(y), stream());
+        return y;
+    }
+
+    // ---- group norm -----------------------------------------------------------------------------
+
+    @Override public Tensor[] groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, double eps) {
+        if (!f32(x, gamma, beta)) {
+            return onHostAll("groupNorm", why(x, gamma, beta), h -> Backends.cpu().groupNorm(h[0], h[1], h[2], groups, eps), x, gamma, beta);
+        }
+        GroupNormShape s = GroupNormShape.check("groupNorm", x, gamma, beta, groups);
+        if (!(eps > 0)) throw new IllegalArgumentException("groupNorm: eps must be > 0, got " + eps);
+        GroupNormAct.Geometry geo = geometry(s);
+        Tensor y = mem.empty(DType.FLOAT32, x.shape());
+        try (Tensor xc = dense(x); Tensor g = gamma == null ? filled(1f, s.c()) : dense(gamma);
+             Tensor b = beta == null ? filled(0f, s.c()) : dense(beta);
+             Tensor mean = mem.empty(DType.FLOAT32, s.n(), groups); Tensor rstd = mem.empty(DType.FLOAT32, s.n(), groups);
+             Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.groupNormForwardScratch(geo)))) {
+            fused.groupNormForward(geo, mem.ptr(xc), mem.ptr(g), mem.ptr(b), 1f, eps, mem.ptr(y), mem.ptr(mean), mem.ptr(rstd),
+                    mem.ptr(scratch), stream());
+            return new Tensor[] {y, cast(mean, DType.FLOAT64), cast(rstd, DType.FLOAT64)};
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+    }
+
+    @Override public Tensor[] groupNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor rstd, int groups) {
+        if (!f32(x, dy, gamma)) {
+            return onHostAll("groupNormBackward", why(x, dy, gamma),
+                    h -> Backends.cpu().groupNormBackward(h[0], h[1], h[2], h[3], h[4], groups), x, dy, gamma, mean, rstd);
+        }
+        GroupNormShape s = GroupNormShape.check("groupNormBackward", x, gamma, null, groups);
+        s.checkBackward(x, dy, mean, rstd);
+        GroupNormAct.Geometry geo = geometry(s);
+        Tensor dx = mem.empty(DType.FLOAT32, x.shape());
+        Tensor dg = mem.empty(DType.FLOAT32, s.c()), db = mem.empty(DType.FLOAT32, s.c());
+        try (Tensor xc = dense(x); Tensor dyc = dense(dy); Tensor g = gamma == null ? filled(1f, s.c()) : dense(gamma);
+             Tensor b = filled(0f, s.c()); Tensor m = cast(mean, DType.FLOAT32); Tensor r = cast(rstd, DType.FLOAT32);
+             Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.groupNormBackwardScratch(geo)))) {
+            fused.groupNormBackward(geo, mem.ptr(xc), mem.ptr(dyc), mem.ptr(g), mem.ptr(b), mem.ptr(m), mem.ptr(r), 1f,
+                    mem.ptr(dx), mem.ptr(dg), mem.ptr(db), mem.ptr(scratch), stream());
+        } catch (RuntimeException | Error e) {
+            dx.close();
+            dg.close();
+            db.close();
+            throw e;
+        }
+        if (gamma == null) {
+            dg.close();
+            db.close();
+            return new Tensor[] {dx, null, null};
+        }
+        return new Tensor[] {dx, dg, db};
+    }
+
+    private static GroupNormAct.Geometry geometry(GroupNormShape s) {
+        if (s.s() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("groupNorm: " + s.s() + " voxels per channel exceed the fused kernels' int range");
+        }
+        return new GroupNormAct.Geometry(s.n(), s.c(), s.groups(), (int) s.s());
+    }
+
+    // ---- reductions -----------------------------------------------------------------------------
+
+    @Override public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) {
+        if (!f32(x)) return onHost("reduce " + op.label(), why(x), h -> Backends.cpu().reduce(op, h[0], axes, keepDims), x);
+        Tensor y = mem.empty(DType.FLOAT32, reducedShape(x.shape(), axes, keepDims));
+        tk.reduce(op, mem.view(x), axes, mem.ptr(y), stream());
+        return y;
+    }
+
+    @Override public Tensor argMax(Tensor x, int axis, boolean keepDim) { return argReduce(true, x, axis, keepDim); }
+
+    @Override public Tensor argMin(Tensor x, int axis, boolean keepDim) { return argReduce(false, x, axis, keepDim); }
+
+    private Tensor argReduce(boolean max, Tensor x, int axis, boolean keepDim) {
+        if (!f32(x)) {
+            return onHost(max ? "argMax" : "argMin", why(x),
+                    h -> max ? Backends.cpu().argMax(h[0], axis, keepDim) : Backends.cpu().argMin(h[0], axis, keepDim), x);
+        }
+        Tensor y = mem.empty(DType.INT64, reducedShape(x.shape(), new int[] {axis}, keepDim));
+        tk.argReduce(max, mem.view(x), axis, mem.ptr(y), stream());
+        return y;
+    }
+
+    @Override public Tensor variance(Tensor x, int[] axes, int correction, boolean keepDims) {
+        if (!f32(x)) return onHost("variance", why(x), h -> Backends.cpu().variance(h[0], axes, correction, keepDims), x);
+        Tensor y = mem.empty(DType.FLOAT32, reducedShape(x.shape(), axes, keepDims));
+        tk.variance(mem.view(x), axes, correction, mem.ptr(y), stream());
+        return y;
+    }
+
+    /** x's shape without (or with size 1 at, when {@code keep}) the reduced axes; empty axes reduce all. */
+    private static Shape reducedShape(Shape x, int[] axes, boolean keep) {
+        boolean[] reduced = new boolean[x.rank()];
+        if (axes.length == 0) Arrays.fill(reduced, true);
+        for (int a : axes) reduced[a] = true;
+        List<Integer> out = new ArrayList<>();
+        for (int a = 0; a < x.rank(); a++) {
+            if (!reduced[a]) out.add(x.dim(a));
+            else if (keep) out.add(1);
+        }
+        return Shape.of(out.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Override public Tensor softmax(Tensor x, int axis) { return softmax(x, axis, false); }
+
+    @Override public Tensor logSoftmax(Tensor x, int axis) { return softmax(x, axis, true); }
+
+    private Tensor softmax(Tensor x, int axis, boolean log) {
+        if (!f32(x)) {
+            return onHost(log ? "logSoftmax" : "softmax", why(x),
+                    h -> log ? Backends.cpu().logSoftmax(h[0], axis) : Backends.cpu().softmax(h[0], axis), x);
+        }
+        Tensor y = mem.empty(DType.FLOAT32, x.shape());
+        tk.softmax(mem.view(x), axis, log, mem.ptr(y), stream());
+        return y;
+    }
+
+    // ---- linear algebra -------------------------------------------------------------------------
+
+    @Override public Tensor matmul(Tensor a, Tensor b) {
+        return onHost("matmul", "no CUDA kernel yet", h -> Backends.cpu().matmul(h[0], h[1]), a, b);
+    }
+
+    // ---- data movement --------------------------------------------------------------------------
+
+    @Override public Tensor cast(Tensor x, DType dtype) {
+        Tensor y = mem.empty(dtype, x.shape());
+        tk.copy(mem.view(x), x.dtype(), mem.view(y), dtype, stream());
+        return y;
+    }
+
+    @Override public Tensor contiguous(Tensor x) { return cast(x, x.dtype()); }
+
+    /** x itself (a new view) when contiguous, else a contiguous copy: for kernels that need dense operands. */
+    private Tensor dense(Tensor x) { return x.isContiguous() ? x.to(x.device()) : contiguous(x); }
+
+    @Override public void copyInto(Tensor dst, Tensor src) {
+        tk.copy(mem.view(src), src.dtype(), mem.view(dst), dst.dtype(), stream());
+        dst.storage().bumpVersion();
+    }
+
+    @Override public void fill(Tensor dst, double value) {
+        try (Tensor host = Tensor.full(value, dst.dtype()); Tensor one = mem.upload(host)) {
+            tk.copy(mem.view(one), dst.dtype(), mem.view(dst), dst.dtype(), stream());
+        }
+        dst.storage().bumpVersion();
+    }
+
+    /** A new float32 [n] tensor of {@code value}. */
+    private Tensor filled(float value, int n) {
+        Tensor t = mem.empty(DType.FLOAT32, n);
+        basic.fillF32(mem.ptr(t), value, n, stream());
+        return t;
+    }
+
+    /** Computed on the host (a handful of numbers) and copied over; not counted as a fallback. */
+    @Override public Tensor arange(double start, double end, double step, DType dtype) {
+        try (Tensor host = Backends.cpu().arange(start, end, step, dtype)) {
+            return mem.upload(host);
+        }
+    }
+
+    @Override public Tensor concat(List<Tensor> xs, int axis) {
+        DType dt = xs.get(0).dtype();
+        int[] dims = xs.get(0).dims();
+        int total = 0;
+        List<View> views = new ArrayList<>(xs.size());
+        for (Tensor t : xs) {
+            total = Math.addExact(total, t.dim(axis));
+            views.add(mem.view(t));
+        }
+        dims[axis] = total;
+        Tensor y = mem.empty(dt, Shape.of(dims));
+        tk.concat(views, dt, axis, mem.ptr(y), stream());
+        return y;
+    }
+
+    @Override public Tensor pad(Tensor x, int[] before, int[] after, PadMode mode, double value) {
+        if (mode != PadMode.CONSTANT) {
+            return onHost("pad " + mode.name().toLowerCase(java.util.Locale.ROOT), "no CUDA kernel yet",
+                    h -> Backends.cpu().pad(h[0], before, after, mode, value), x);
+        }
+        int[] out = new int[x.rank()];
+        for (int a = 0; a < out.length; a++) out[a] = Math.addExact(Math.addExact(x.dim(a), before[a]), after[a]);
+        Tensor y = mem.empty(x.dtype(), Shape.of(out));
+        tk.padConstant(mem.view(x), x.dtype(), before, after, value, mem.ptr(y), stream());
+        return y;
+    }
+
+    /** A strided copy that walks the flipped axes backwards. */
+    @Override public Tensor flip(Tensor x, int[] axes) {
+        Tensor y = mem.empty(x.dtype(), x.shape());
+        if (x.numel() == 0) return y;
+        long[] st = x.strides();
+        long start = mem.ptr(x);
+        for (int a : axes) {
+            start += (x.dim(a) - 1L) * st[a] * x.dtype().byteSize();
+            st[a] = -st[a];
+        }
+        tk.copy(new View(start, x.dims(), st), x.dtype(), mem.view(y), x.dtype(), stream());
+        return y;
+    }
+
+    @Override public Tensor gather(Tensor x, int axis, Tensor index) {
+        return onHost("gather", "no CUDA kernel yet", h -> Backends.cpu().gather(h[0], axis, h[1]), x, index);
+    }
+
+    @Override public void scatterAdd(Tensor dst, int axis, Tensor index, Tensor src) {
+        onHostInPlace("scatterAdd", "no CUDA kernel yet", dst, (d, h) -> Backends.cpu().scatterAdd(d, axis, h[0], h[1]), index, src);
+    }
+
+    @Override public Tensor indexSelect(Tensor x, int axis, Tensor index) {
+        return onHost("indexSelect", "no CUDA kernel yet", h -> Backends.cpu().indexSelect(h[0], axis, h[1]), x, index);
+    }
+
+    @Override public void indexAdd(Tensor dst, int axis, Tensor index, Tensor src) {
+        onHostInPlace("indexAdd", "no CUDA kernel yet", dst, (d, h) -> Backends.cpu().indexAdd(d, axis, h[0], h[1]), index, src);
+    }
+
+    @Override public Tensor oneHot(Tensor labels, int numClasses, int axis, DType dtype) {
+        boolean wide = labels.dtype() == DType.INT32 || labels.dtype() == DType.INT64;
+        try (Tensor l = wide ? labels.to(labels.device()) : cast(labels, DType.INT64);
+             Tensor minusOne = Tensor.full(-1, DType.INT64); Tensor bad = mem.upload(minusOne)) {
+            int[] dims = new int[labels.rank() + 1];
+            for (int a = 0, j = 0; a < dims.length; a++) dims[a] = a == axis ? numClasses : labels.dim(j++);
+            Tensor y = mem.empty(DType.FLOAT32, Shape.of(dims));
+            try {
+                tk.oneHot(mem.view(l), l.dtype(), numClasses, axis, mem.ptr(y), mem.ptr(bad), stream());
+                long position = (long) bad.item();
+                if (position >= 0) {
+                    long label;
+                    try (Tensor flat = l.contiguous()) { label = (long) flat.getFlat(position); }
+                    throw TensorKernels.oneHotError(label, position, labels.describe(), numClasses);
+                }
+            } catch (RuntimeException | Error e) {
+                y.close();
+                throw e;
+            }
+            if (dtype == DType.FLOAT32) return y;
+            try (y) { return cast(y, dtype); }
+        }
+    }
+
+    // ---- random ---------------------------------------------------------------------------------
+
+    @Override public void fillRandom(Tensor dst, RandomGenerator.Distribution dist, double a, double b, long key, long counter) {
+        if (!f32(dst) || !dst.isContiguous()) {
+            onHostInPlace("fillRandom", dst.isContiguous() ? why(dst) : "a strided destination", dst,
+                    (d, h) -> Backends.cpu().fillRandom(d, dist, a, b, key, counter));
+            return;
+        }
+        basic.randomF32(mem.ptr(dst), dist.ordinal(), a, b, key, counter, dst.numel(), stream());
+        dst.storage().bumpVersion();
+    }
+
+    // ---- 3D convolution -------------------------------------------------------------------------
+
+    @Override public Tensor conv3d(Tensor x, Tensor w, Tensor bias, Conv3dParams p) {
+        if (!f32(x, w, bias)) return onHost("conv3d", why(x, w, bias), h -> Backends.cpu().conv3d(h[0], h[1], h[2], p), x, w, bias);
+        Shape ys = p.checkForward("conv3d", x.shape(), w.shape(), bias == null ? null : bias.shape());
+        ConvKernels.Geometry geo = ConvKernels.Geometry.of("conv3d", x.dims(), w.dims(), p);
+        Tensor y = mem.empty(DType.FLOAT32, ys);
+        try (Tensor xc = dense(x); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
+            conv.forward(geo, mem.ptr(xc), mem.ptr(wc), mem.ptr(bc), mem.ptr(y), stream());
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+        return y;
+    }
+
+    @Override public Tensor conv3dBackwardData(Tensor gradY, Tensor w, Shape xShape, Conv3dParams p) {
+        if (!f32(gradY, w)) {
+            return onHost("conv3dBackwardData", why(gradY, w), h -> Backends.cpu().conv3dBackwardData(h[0], h[1], xShape, p), gradY, w);
+        }
+        String op = "conv3dBackwardData";
+        checkGradY(op, gradY, p.checkForward(op, xShape, w.shape(), null), "input " + xShape + ", weight " + w.shape());
+        ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, xShape.dims(), w.dims(), p);
+        Tensor dx = mem.empty(DType.FLOAT32, xShape);
+        try (Tensor gc = dense(gradY); Tensor wc = dense(w)) {
+            conv.backwardData(geo, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx), stream());
+        } catch (RuntimeException | Error e) {
+            dx.close();
+            throw e;
+        }
+        return dx;
+    }
+
+    @Override public Tensor conv3dBackwardWeight(Tensor gradY, Tensor x, Shape wShape, Conv3dParams p) {
+        if (!f32(gradY, x)) {
+            return onHost("conv3dBackwardWeight", why(gradY, x), h -> Backends.cpu().conv3dBackwardWeight(h[0], h[1], wShape, p), gradY, x);
+        }
+        String op = "conv3dBackwardWeight";
+        checkGradY(op, gradY, p.checkForward(op, x.shape(), wShape, null), "input " + x.shape() + ", weight " + wShape);
+        ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, x.dims(), wShape.dims(), p);
+        Tensor dw = mem.empty(DType.FLOAT32, wShape);
+        try (Tensor gc = dense(gradY); Tensor xc = dense(x);
+             Tensor scratch = mem.empty(DType.FLOAT32, Shape.of((int) Math.max(1, conv.backwardWeightScratch(geo))))) {
+            conv.backwardWeight(geo, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw), mem.ptr(scratch), stream());
+        } catch (RuntimeException | Error e) {
+            dw.close();
+            throw e;
+        }
+        return dw;
+    }
+
+    /** The CPU backend's message for a gradY that does not match the convolution. */
+    private static void checkGradY(String op, Tensor gradY, Shape expected, String context) {
+        if (!gradY.shape().equals(expected)) {
+            throw new ShapeMismatchException(op + ": gradY is " + gradY.shape() + " but conv3d of " + context + " gives " + expected);
+        }
+    }
+
+    // ---- pooling and resampling ---------------------------------------------------------------
+
+    @Override public MaxPool3dResult maxPool3d(Tensor x, Pool3dParams p) {
+        Tensor[] r = onHostAll("maxPool3d", "no CUDA kernel yet", h -> {
+            MaxPool3dResult m = Backends.cpu().maxPool3d(h[0], p);
+            return new Tensor[] {m.values(), m.indices()};
+        }, x);
+        return new MaxPool3dResult(r[0], r[1]);
+    }
+
+    @Override public Tensor maxPool3dBackward(Tensor gradY, Tensor indices, Shape xShape) {
+        return onHost("maxPool3dBackward", "no CUDA kernel yet", h -> Backends.cpu().maxPool3dBackward(h[0], h[1], xShape), gradY, indices);
+    }
+
+    @Override public Tensor avgPool3d(Tensor x, Pool3dParams p, boolean countIncludePad) {
+        return onHost("avgPool3d", "no CUDA kernel yet", h -> Backends.cpu().avgPool3d(h[0], p, countIncludePad), x);
+    }
+
+    @Override public Tensor avgPool3dBackward(Tensor gradY, Shape xShape, Pool3dParams p, boolean countIncludePad) {
+        return onHost("avgPool3dBackward", "no CUDA kernel yet", h -> Backends.cpu().avgPool3dBackward(h[0], xShape, p, countIncludePad), gradY);
+    }
+
+    @Override public Tensor adaptiveAvgPool3d(Tensor x, int[] outSize) {
+        return onHost("adaptiveAvgPool3d", "no CUDA kernel yet", h -> Backends.cpu().adaptiveAvgPool3d(h[0], outSize), x);
+    }
+
+    @Override public Tensor adaptiveAvgPool3dBackward(Tensor gradY, Shape xShape) {
+        return onHost("adaptiveAvgPool3dBackward", "no CUDA kernel yet", h -> Backends.cpu().adaptiveAvgPool3dBackward(h[0], xShape), gradY);
+    }
+
+    @Override public Tensor upsample3d(Tensor x, int[] outSize, UpsampleMode mode, boolean alignCorners) {
+        return onHost("upsample3d", "no CUDA kernel yet", h -> Backends.cpu().upsample3d(h[0], outSize, mode, alignCorners), x);
+    }
+
+    @Override public Tensor upsample3dBackward(Tensor gradY, Shape xShape, UpsampleMode mode, boolean alignCorners) {
+        return onHost("upsample3dBackward", "no CUDA kernel yet",
+                h -> Backends.cpu().upsample3dBackward(h[0], xShape, mode, alignCorners), gradY);
+    }
+
+    // ---- dtype checks and the host fallback -----------------------------------------------------
+
+    /** Every non-null operand is float32 (the kernels' type). */
+    private static boolean f32(Tensor... ts) {
+        for (Tensor t : ts) if (t != null && t.dtype() != DType.FLOAT32) return false;
+        return true;
+    }
+
+    /** "float64 operands" and the like: why an op runs on the host. */
+    private static String why(Tensor... ts) {
+        StringBuilder sb = new StringBuilder();
+        for (Tensor t : ts) {
+            if (t != null && t.dtype() != DType.FLOAT32 && sb.indexOf(t.dtype().label()) < 0) {
+                sb.append(sb.isEmpty() ? "" : "/").append(t.dtype().label());
+            }
+        }
+        return sb.isEmpty() ? "no CUDA kernel yet" : sb + " operands (the kernels are float32)";
+    }
+
+    private Tensor onHost(String op, String reason, Function<Tensor[], Tensor> cpu, Tensor... inputs) {
+        return fallback.run(op, reason, this::download, h -> {
+            try (Tensor r = cpu.apply(h)) {
+                return mem.upload(r);
+            }
+        }, inputs);
+    }
+
+    /** For ops with several results (null entries stay null). */
+    private Tensor[] onHostAll(String op, String reason, Function<Tensor[], Tensor[]> cpu, Tensor... inputs) {
+        return fallback.run(op, reason, this::download, h -> {
+            Tensor[] r = cpu.apply(h);
+            Tensor[] out = new Tensor[r.length];
+            try {
+                for (int i = 0; i < r.length; i++) out[i] = r[i] == null ? null : mem.upload(r[i]);
+                return out;
+            } catch (RuntimeException | Error e) {
+                for (Tensor t : out) if (t != null) t.close();
+                throw e;
+            } finally {
+                for (Tensor t : r) if (t != null) t.close();
+            }
+        }, inputs);
+    }
+
+    /** For ops that write into {@code dst}: it is computed on a host copy and copied back into its view. */
+    private void onHostInPlace(String op, String reason, Tensor dst, BiConsumer<Tensor, Tensor[]> cpu, Tensor... inputs) {
+        fallback.run(op, reason, this::download, h -> {
+            try (Tensor d = download(dst)) {
+                cpu.accept(d, h);
+                try (Tensor back = mem.upload(d)) {
+                    copyInto(dst, back);
+                }
+            }
+            return null;
+        }, inputs);
+    }
+}

@@ -1,0 +1,114 @@
+package org.voxelforge.core.cuda;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+import org.voxelforge.core.Device;
+
+/**
+ * A CUDA GPU as an {@link Accelerator}: its caching allocator, the fatbin's kernels, the driver's
+ * copies, all on the legacy default stream (one compute stream per device to start; the
+ * synchronous copies then order themselves after the queued kernels). cuBLAS and cuDNN are used
+ * when their libraries load; {@code -Dvoxelforge.cudnn=off} forces our own conv kernels.
+ *
+ * <p>UNVERIFIED on a GPU: written and reviewed, but every session so far had no GPU; the same
+ * backend code runs in CI over {@link EmulatedAccelerator}.
+ */
+public final class GpuAccelerator implements Accelerator {
+    private final CudaDevice device;
+    private final CudaDriver driver;
+    private volatile Optional<BlasHandle> blas;
+    private volatile Optional<DnnHandle> dnn;
+
+    GpuAccelerator(CudaDevice device) {
+        this.device = device;
+        this.driver = device.driver();
+    }
+
+    /** cuda:{@code ordinal}; throws IllegalStateException with the reason when CUDA is unavailable. */
+    public static GpuAccelerator of(int ordinal) {
+        return INSTANCES.computeIfAbsent(ordinal, o -> new GpuAccelerator(CudaRuntime.get().device(o)));
+    }
+
+    private static final java.util.Map<Integer, GpuAccelerator> INSTANCES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public CudaDevice cudaDevice() { return device; }
+
+    @Override public Device device() { return Device.cuda(device.ordinal()); }
+
+    @Override public String describe() { return device.describe(); }
+
+    @Override public KernelLauncher launcher() { return device.kernels().launcher(); }
+
+    @Override public CachingAllocator allocator() { return device.allocator(); }
+
+    @Override public long stream() { return 0; }
+
+    @Override public void copyToDevice(MemorySegment src, long dst, long bytes) {
+        if (bytes == 0) return;
+        device.makeCurrent();
+        driver.memcpyHtoD(dst, src, bytes);
+    }
+
+    @Override public void copyToHost(long src, MemorySegment dst, long bytes) {
+        if (bytes == 0) return;
+        device.makeCurrent();
+        driver.memcpyDtoH(dst, src, bytes);
+    }
+
+    @Override public void copyDeviceToDevice(long dst, long src, long bytes) {
+        if (bytes == 0) return;
+        device.makeCurrent();
+        driver.memcpyDtoDAsync(dst, src, bytes, stream());
+    }
+
+    @Override public void memsetZero(long dst, long bytes) {
+        if (bytes == 0) return;
+        device.makeCurrent();
+        driver.memsetD8Async(dst, (byte) 0, bytes, stream());
+    }
+
+    @Override public void synchronize() { device.synchronize(); }
+
+    @Override public Optional<BlasHandle> blas() {
+        Optional<BlasHandle> b = blas;
+        if (b == null) {
+            synchronized (this) {
+                if (blas == null) blas = tryLoad("cuBLAS", () -> {
+                    Cublas c = CudaRuntime.get().cublas();
+                    long h = device.cublasHandle();
+                    c.setStream(h, stream());
+                    return new BlasHandle(c, h);
+                });
+                b = blas;
+            }
+        }
+        return b;
+    }
+
+    @Override public Optional<DnnHandle> dnn() {
+        Optional<DnnHandle> d = dnn;
+        if (d == null) {
+            synchronized (this) {
+                if (dnn == null) dnn = "off".equalsIgnoreCase(System.getProperty("voxelforge.cudnn", "")) ? Optional.empty()
+                        : tryLoad("cuDNN", () -> {
+                            Cudnn c = CudaRuntime.get().cudnn();
+                            long h = device.cudnnHandle();
+                            c.setStream(h, stream());
+                            return new DnnHandle(c, h);
+                        });
+                d = dnn;
+            }
+        }
+        return d;
+    }
+
+    /** A library that does not load leaves our own kernels in charge; say so once. */
+    private static <T> Optional<T> tryLoad(String what, java.util.function.Supplier<T> load) {
+        try {
+            return Optional.of(load.get());
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("[voxelforge] " + what + " is not usable (" + e.getMessage() + "); using VoxelForge's own kernels instead");
+            return Optional.empty();
+        }
+    }
+}
