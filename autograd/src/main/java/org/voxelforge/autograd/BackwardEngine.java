@@ -44,7 +44,7 @@ final class BackwardEngine {
         try (TensorScope pass = new TensorScope(); NoGrad ignored = NoGrad.enter()) {
             Map<Variable, Tensor> pending = new IdentityHashMap<>();
             pending.put(root, gradOutput == null
-                    ? Tensor.full(1.0, root.dtype(), root.dims())
+                    ? Tensor.full(root.value().device(), 1.0, root.dtype(), root.dims())
                     : alias(gradOutput.dtype() == root.dtype() ? gradOutput : gradOutput.cast(root.dtype())));
             for (int k = order.size() - 1; k >= 0; k--) {
                 Variable v = order.get(k);

@@ -140,7 +140,7 @@ final class ElementwiseOps {
                 ctx -> { ctx.save(x.value()); return x.value().clamp(lo, hi); },
                 (ctx, g) -> {
                     Tensor v = ctx.saved(0);
-                    Tensor pass = Tensor.full(1.0, g.dtype(), v.dims());
+                    Tensor pass = Tensor.full(g.device(), 1.0, g.dtype(), v.dims());
                     if (!Double.isNaN(lo)) pass = pass.mul(asMask(v.ge(lo), g.dtype()));
                     if (!Double.isNaN(hi)) pass = pass.mul(asMask(v.le(hi), g.dtype()));
                     return new Tensor[] {g.mul(pass)};

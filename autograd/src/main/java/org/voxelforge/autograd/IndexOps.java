@@ -22,7 +22,7 @@ final class IndexOps {
         return Op.apply("gather", List.of(x),
                 ctx -> { ctx.save(index); return x.value().gather(a, index); },
                 (ctx, g) -> {
-                    Tensor gx = Tensor.zeros(g.dtype(), x.dims());
+                    Tensor gx = Tensor.zeros(g.device(), g.dtype(), x.dims());
                     gx.backend().scatterAdd(gx, a, ctx.saved(0), g);
                     return new Tensor[] {gx};
                 });
@@ -33,7 +33,7 @@ final class IndexOps {
         return Op.apply("index_select", List.of(x),
                 ctx -> { ctx.save(index); return x.value().indexSelect(a, index); },
                 (ctx, g) -> {
-                    Tensor gx = Tensor.zeros(g.dtype(), x.dims());
+                    Tensor gx = Tensor.zeros(g.device(), g.dtype(), x.dims());
                     gx.backend().indexAdd(gx, a, ctx.saved(0), g);
                     return new Tensor[] {gx};
                 });

@@ -67,7 +67,8 @@ final class JoinOps {
         Variable y = x;
         for (int axis = 0; axis < x.rank(); axis++) {
             if (before[axis] == 0 && after[axis] == 0) continue;
-            try (Tensor index = padIndex(mode, x.dim(axis), before[axis], after[axis], axis)) {
+            try (Tensor host = padIndex(mode, x.dim(axis), before[axis], after[axis], axis);
+                 Tensor index = host.to(x.value().device())) {
                 y = IndexOps.indexSelect(y, axis, index);
             }
         }

@@ -25,7 +25,7 @@ import org.voxelforge.core.TensorScope;
  * {@link #zeroGrad()} or {@link #close()}.
  */
 public final class Variable implements AutoCloseable {
-    private final Tensor value;
+    private Tensor value;
     private boolean requiresGrad;
     private final Node node;
     private Tensor grad;
@@ -76,6 +76,23 @@ public final class Variable implements AutoCloseable {
 
     /** Accumulated gradient of a leaf (null before the first backward or after zeroGrad). */
     public Tensor grad() { return grad; }
+
+    /**
+     * Puts {@code next} (same shape and dtype, any device) in place of a leaf's value and returns
+     * the old one, which the caller owns again; the gradient is freed. This is how a module moves
+     * its parameters to another device while optimizers keep holding the same Variables.
+     */
+    public Tensor replaceValue(Tensor next) {
+        if (node != null) throw new IllegalStateException("replaceValue: " + this + " is not a leaf (produced by " + node.describe() + ")");
+        if (!next.shape().equals(value.shape()) || next.dtype() != value.dtype()) {
+            throw new IllegalArgumentException("replaceValue: " + next.describe() + " does not match the value " + value.describe()
+                    + " of " + this);
+        }
+        Tensor old = value;
+        value = next;
+        zeroGrad();
+        return old;
+    }
 
     /** Frees the gradient; the next backward starts from zero. */
     public void zeroGrad() {

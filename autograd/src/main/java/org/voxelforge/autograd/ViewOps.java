@@ -57,7 +57,7 @@ final class ViewOps {
         return Op.apply("slice", List.of(x),
                 ctx -> x.value().slice(axis, start, end, step),
                 (ctx, g) -> {
-                    Tensor gx = Tensor.zeros(g.dtype(), x.dims());
+                    Tensor gx = Tensor.zeros(g.device(), g.dtype(), x.dims());
                     try (Tensor window = gx.slice(axis, start, end, step)) {
                         window.copy_(g);
                     }
@@ -69,7 +69,7 @@ final class ViewOps {
         return Op.apply("select", List.of(x),
                 ctx -> x.value().select(axis, index),
                 (ctx, g) -> {
-                    Tensor gx = Tensor.zeros(g.dtype(), x.dims());
+                    Tensor gx = Tensor.zeros(g.device(), g.dtype(), x.dims());
                     try (Tensor window = gx.select(axis, index)) {
                         window.copy_(g);
                     }

@@ -131,6 +131,33 @@ public abstract class Module implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * Moves every parameter and buffer of this module and its descendants to {@code device}
+     * (copies; the old tensors are closed, gradients freed). The Variables stay the same objects,
+     * so an optimizer built before the move keeps working. Returns this module.
+     */
+    public Module to(org.voxelforge.core.Device device) {
+        for (Variable p : params.values()) {
+            if (p.value().device().equals(device)) continue;
+            p.replaceValue(TensorScope.untrack(p.value().to(device))).close();
+        }
+        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
+            Tensor b = e.getValue();
+            if (b.device().equals(device)) continue;
+            e.setValue(TensorScope.untrack(b.to(device)));
+            b.close();
+        }
+        for (Module c : children.values()) c.to(device);
+        return this;
+    }
+
+    /** The device of the first parameter (or buffer); the CPU for a module with neither. */
+    public org.voxelforge.core.Device device() {
+        for (Variable p : namedParameters().values()) return p.value().device();
+        for (Tensor b : namedBuffers().values()) return b.device();
+        return org.voxelforge.core.Device.CPU;
+    }
+
     /** Direct children by name. */
     public final Map<String, Module> children() { return Collections.unmodifiableMap(children); }
 

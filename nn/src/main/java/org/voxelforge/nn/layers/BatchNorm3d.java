@@ -66,7 +66,7 @@ public final class BatchNorm3d extends Module {
             setBuffer("running_mean", runningMean().mul(1 - momentum).add(m.mul(momentum)));
             setBuffer("running_var", runningVar().mul(1 - momentum).add(unbiased.mul(momentum)));
             Tensor n = namedBuffers().get("num_batches_tracked");
-            setBuffer("num_batches_tracked", Tensor.full(n.item() + 1, DType.INT64));
+            setBuffer("num_batches_tracked", Tensor.full(n.device(), n.item() + 1, DType.INT64));
         }
     }
 

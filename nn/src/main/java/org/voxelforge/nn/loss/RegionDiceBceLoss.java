@@ -43,7 +43,7 @@ public final class RegionDiceBceLoss implements Loss {
         double n = LossInputs.annotatedVoxels(logits, mask) * logits.dim(1);
         if (bceWeight != 0 && n > 0) {
             // log sigmoid(x) and log(1 - sigmoid(x)) as a log-softmax over (x, 0): stable, exact gradient at x = 0
-            Variable pair = Variable.stack(List.of(x, Variable.constant(Tensor.zeros(x.dtype(), x.dims()))), x.rank());
+            Variable pair = Variable.stack(List.of(x, Variable.constant(Tensor.zeros(x.value().device(), x.dtype(), x.dims()))), x.rank());
             Variable logs = pair.logSoftmax(x.rank());
             Variable tv = Variable.constant(t);
             Variable ll = logs.select(x.rank(), 0).mul(tv).add(logs.select(x.rank(), 1).mul(tv.neg().add(1.0)));

@@ -39,7 +39,7 @@ public record RegionSpec(List<String> names, List<int[]> labelSets) {
         }
         List<Tensor> regions = new ArrayList<>();
         for (int[] set : labelSets) {
-            Tensor in = Tensor.zeros(dtype, labels.dims());
+            Tensor in = Tensor.zeros(labels.device(), dtype, labels.dims());
             for (int label : set) in = in.add(labels.eq((double) label).cast(dtype));
             regions.add(in.clamp(0, 1)); // a label listed twice still counts once
         }

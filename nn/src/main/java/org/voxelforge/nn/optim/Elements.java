@@ -6,25 +6,25 @@ import org.voxelforge.core.Device;
 import org.voxelforge.core.Tensor;
 
 /**
- * Element access by row-major index to a CPU tensor of any floating dtype and layout, widened
+ * Element access by row-major index to a tensor of any floating dtype and layout, widened
  * to double. The optimizers' update loops read and write through it, so every rule is written
  * once, per element, as in its paper, and works for float32, float64 and strided views alike.
+ * A tensor on a device is read from a host copy, and {@link #written()} copies the changes back.
  */
 final class Elements {
     private final Tensor t;
+    private final Tensor onDevice; // the device tensor t is a host copy of, or null
     private final MemorySegment seg;
     private final DType dtype;
     private final boolean contiguous;
     private final long offset;
 
     Elements(Tensor t, String op) {
-        if (t.device().kind() != Device.Kind.CPU) {
-            throw new UnsupportedOperationException(op + ": optimizer updates run on CPU tensors only, got "
-                    + t.describe() + " on " + t.device());
-        }
         if (!t.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": needs floating-point tensors, got " + t.describe());
         }
+        this.onDevice = t.device().isCpu() ? null : t;
+        if (onDevice != null) t = org.voxelforge.core.TensorScope.untrack(t.to(Device.CPU));
         this.t = t;
         this.seg = t.segment();
         this.dtype = t.dtype();
@@ -37,5 +37,11 @@ final class Elements {
     void set(long i, double v) { dtype.set(seg, contiguous ? offset + i : t.flatToStorage(i), v); }
 
     /** Call once after writing, so autograd sees the in-place change. */
-    void written() { t.storage().bumpVersion(); }
+    void written() {
+        if (onDevice != null) {
+            try (Tensor back = t.to(onDevice.device())) { onDevice.copy_(back); }
+        } else {
+            t.storage().bumpVersion();
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.voxelforge.autograd.NoGrad;
 import org.voxelforge.autograd.Variable;
 import org.voxelforge.core.DType;
+import org.voxelforge.core.Device;
 import org.voxelforge.core.Parallel;
 import org.voxelforge.core.Shape;
 import org.voxelforge.core.Tensor;
@@ -117,7 +118,15 @@ public abstract class Optimizer implements AutoCloseable {
                     }
                     ParamState st = state.computeIfAbsent(p, k -> new ParamState());
                     st.step++;
-                    update(value, grad, st, g);
+                    if (value.device().isCpu()) {
+                        update(value, grad, st, g);
+                    } else {
+                        // the update rules are per-element host loops: run them on host copies (state stays on the
+                        // host) and copy the parameter back; correct for every rule, at three transfers per parameter
+                        Tensor hv = value.to(Device.CPU), hg = grad.to(Device.CPU);
+                        update(hv, hg, st, g);
+                        value.copy_(hv.to(value.device()));
+                    }
                     value.storage().bumpVersion();
                 }
             }
