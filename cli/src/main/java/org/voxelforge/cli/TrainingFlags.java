@@ -103,6 +103,9 @@ final class TrainingFlags {
     @Option(names = "--overwrite", description = "Start over in folds that already hold a run.")
     boolean overwrite;
 
+    @Option(names = "--device", defaultValue = "cpu", description = DeviceFlag.DESCRIPTION)
+    String device;
+
     @Option(names = "--stop-after", defaultValue = "0", description = "End each fold after this many epochs (resumable with --resume); 0 = train to the end.")
     int stopAfter;
 
@@ -128,6 +131,7 @@ final class TrainingFlags {
             for (int f = 0; f < cfg.folds(); f++) fs.add(f);
         }
         return new TrainRequest(results, numpy, t, fs, features[0], features[1], regions, oversampling, classProbabilities, augmentation,
-                valPercent, workers, prefetch, pretrained, freeze == null ? List.of() : freeze, resume, overwrite, predictHeldOut, stopAfter);
+                valPercent, workers, prefetch, pretrained, freeze == null ? List.of() : freeze, resume, overwrite, predictHeldOut, stopAfter,
+                DeviceFlag.parse(device));
     }
 }

@@ -725,12 +725,15 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
-    /** Copies {@code src} (broadcast) into this tensor in place. */
+    /** Copies {@code src} (broadcast, converted, from any device) into this tensor in place. */
     public Tensor copy_(Tensor src) {
-        checkSameDevice("copy_", src);
         Shape b = Shape.broadcast("copy_", shape, src.shape);
         if (!b.equals(shape)) {
             throw new ShapeMismatchException("copy_: source " + src.describe() + " does not broadcast to destination " + describe());
+        }
+        if (!src.device().equals(device())) {
+            try (Tensor moved = src.to(device())) { backend().copyInto(this, moved); }
+            return this;
         }
         backend().copyInto(this, src);
         return this;

@@ -219,6 +219,10 @@ abstract class BackendParityContract {
         dst.slice(0, 1, 3).copy_(src);
         dd.slice(0, 1, 3).copy_(dev(src));
         same("copy_ into a slice", dst, dd, 0);
+        Tensor src2 = randn(6);
+        dst.slice(0, 3, 4).copy_(src2);
+        dd.slice(0, 3, 4).copy_(src2); // from the host
+        same("copy_ from the host into a slice", dst, dd, 0);
         Tensor ints = Tensor.zeros(DType.INT32, 3, 5);
         Tensor di = dev(ints);
         ints.slice(1, 1, 4).fill_(7);

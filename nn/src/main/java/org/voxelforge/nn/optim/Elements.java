@@ -39,7 +39,7 @@ final class Elements {
     /** Call once after writing, so autograd sees the in-place change. */
     void written() {
         if (onDevice != null) {
-            try (Tensor back = t.to(onDevice.device())) { onDevice.copy_(back); }
+            onDevice.copy_(t);
         } else {
             t.storage().bumpVersion();
         }

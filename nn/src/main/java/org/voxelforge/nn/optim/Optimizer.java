@@ -125,7 +125,7 @@ public abstract class Optimizer implements AutoCloseable {
                         // host) and copy the parameter back; correct for every rule, at three transfers per parameter
                         Tensor hv = value.to(Device.CPU), hg = grad.to(Device.CPU);
                         update(hv, hg, st, g);
-                        value.copy_(hv.to(value.device()));
+                        value.copy_(hv);
                     }
                     value.storage().bumpVersion();
                 }

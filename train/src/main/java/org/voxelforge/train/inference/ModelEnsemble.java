@@ -40,8 +40,9 @@ public final class ModelEnsemble implements PatchPredictor {
             for (Module m : models) {
                 for (TestTimeAugmentation.Variant v : variants) {
                     try (TensorScope step = new TensorScope()) {
-                        Tensor logits = m.apply(Variable.constant(v.forward(windows))).value();
-                        Tensor p = v.inverse(activation.apply(logits));
+                        // the windows go to the model's device, the probabilities come back to the windows' device
+                        Tensor logits = m.apply(Variable.constant(v.forward(windows.to(m.device())))).value();
+                        Tensor p = v.inverse(activation.apply(logits)).to(windows.device());
                         if (p.rank() != 5 || p.dim(0) != windows.dim(0) || p.dim(2) != windows.dim(2)
                                 || p.dim(3) != windows.dim(3) || p.dim(4) != windows.dim(4)) {
                             throw new IllegalArgumentException("ModelEnsemble: a model turned windows " + windows.describe()

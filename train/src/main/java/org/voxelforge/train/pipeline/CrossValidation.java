@@ -140,6 +140,7 @@ public final class CrossValidation {
              PrefetchedBatches batches = new PrefetchedBatches(batchSource(train), request.training().stepsPerEpoch(), request.workers(),
                      request.prefetch(), request.regions() ? null : model.labels())) {
             startFrom(net);
+            net.to(request.device());
             for (String id : validation) valCases.add(validationCase(id));
             Trainer.Validator validator = valCases.isEmpty() ? null : request.regions()
                     ? ValidationDice.regions(valCases, model.patchSize(), model.regions())
@@ -177,7 +178,7 @@ public final class CrossValidation {
         for (Preprocessor.Job j : trainPaths) {
             if (ids.contains(j.id())) toPredict.add(new PredictionCases.Case(j.id(), j.images(), j.mask()));
         }
-        ResultsPredictor.Options o = ResultsPredictor.Options.defaults().withFolds(List.of(fold));
+        ResultsPredictor.Options o = ResultsPredictor.Options.defaults().withFolds(List.of(fold)).withDevice(request.device());
         try (ResultsPredictor p = ResultsPredictor.open(request.results(), o)) {
             BatchPrediction.Report r = BatchPrediction.run(p, toPredict, layout.outOfFoldPredictions(), false, out);
             if (!r.failures().isEmpty()) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.voxelforge.core.Device;
 import org.voxelforge.core.Tensor;
 import org.voxelforge.data.analysis.AnalysisConfig;
 import org.voxelforge.data.preprocess.IntensityMode;
@@ -37,7 +38,7 @@ public final class ResultsPredictor implements AutoCloseable {
      * @param thresholds region thresholds for sigmoid models, or null for the trained defaults
      */
     public record Options(List<Integer> folds, String checkpoint, TestTimeAugmentation tta, double overlap, int batchSize,
-                          double[] thresholds) {
+                          double[] thresholds, Device device) {
         public Options {
             if (!CHECKPOINTS.contains(checkpoint)) {
                 throw new IllegalArgumentException("--checkpoint: unknown '" + checkpoint + "'; expected one of " + CHECKPOINTS);
@@ -48,14 +49,16 @@ public final class ResultsPredictor implements AutoCloseable {
         }
 
         /** All folds, best models, no TTA, overlap 0.5, one window per call. */
-        public static Options defaults() { return new Options(List.of(), "best", TestTimeAugmentation.NONE, 0.5, 1, null); }
+        public static Options defaults() { return new Options(List.of(), "best", TestTimeAugmentation.NONE, 0.5, 1, null, Device.CPU); }
 
-        public Options withFolds(List<Integer> f) { return new Options(f, checkpoint, tta, overlap, batchSize, thresholds); }
-        public Options withCheckpoint(String c) { return new Options(folds, c, tta, overlap, batchSize, thresholds); }
-        public Options withTta(TestTimeAugmentation t) { return new Options(folds, checkpoint, t, overlap, batchSize, thresholds); }
-        public Options withOverlap(double v) { return new Options(folds, checkpoint, tta, v, batchSize, thresholds); }
-        public Options withBatchSize(int v) { return new Options(folds, checkpoint, tta, overlap, v, thresholds); }
-        public Options withThresholds(double[] t) { return new Options(folds, checkpoint, tta, overlap, batchSize, t); }
+        public Options withFolds(List<Integer> f) { return new Options(f, checkpoint, tta, overlap, batchSize, thresholds, device); }
+        public Options withCheckpoint(String c) { return new Options(folds, c, tta, overlap, batchSize, thresholds, device); }
+        public Options withTta(TestTimeAugmentation t) { return new Options(folds, checkpoint, t, overlap, batchSize, thresholds, device); }
+        public Options withOverlap(double v) { return new Options(folds, checkpoint, tta, v, batchSize, thresholds, device); }
+        public Options withBatchSize(int v) { return new Options(folds, checkpoint, tta, overlap, v, thresholds, device); }
+        public Options withThresholds(double[] t) { return new Options(folds, checkpoint, tta, overlap, batchSize, t, device); }
+        /** Where the models run (windows go there and probabilities come back). */
+        public Options withDevice(Device d) { return new Options(folds, checkpoint, tta, overlap, batchSize, thresholds, d); }
     }
 
     private final ModelConfig model;
@@ -77,7 +80,7 @@ public final class ResultsPredictor implements AutoCloseable {
         Predictor.Options po = Predictor.Options.of(this.model.patchSize()).withActivation(this.model.activation()).withTta(o.tta())
                 .withWindow(SlidingWindow.Options.of(this.model.patchSize()).withOverlap(o.overlap()).withBatchSize(o.batchSize()))
                 .withReconstruction(this.model.reconstruction());
-        this.predictor = Predictor.fromWeights(weights, this.model::newModel, po);
+        this.predictor = Predictor.fromWeights(weights, () -> this.model.newModel().to(o.device()), po);
     }
 
     /** Opens {@code results} ({@code config.json}, {@code models/model_config.json}, the folds' weights). */

@@ -2,6 +2,7 @@ package org.voxelforge.train.pipeline;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.voxelforge.core.Device;
 import org.voxelforge.train.trainer.TrainingOptions;
 
 /**
@@ -30,11 +31,12 @@ import org.voxelforge.train.trainer.TrainingOptions;
  * @param predictHeldOut   predict each fold's held-out cases (out-of-fold) after training it
  * @param stopAfterEpochs  end each fold once this many epochs are done (a checkpoint to
  *                         {@code resume} from, e.g. within a batch system's time limit); 0 = run to the end
+ * @param device           where the model trains and predicts (batches are made on the host and copied there)
  */
 public record TrainRequest(Path results, Path numpy, TrainingOptions training, List<Integer> folds, int baseFeatures, int maxFeatures,
                            boolean regions, double foregroundProbability, double[] classProbabilities, String augmentation,
                            double validationPercent, int workers, int prefetch, Path pretrained, List<String> freeze, boolean resume,
-                           boolean overwrite, boolean predictHeldOut, int stopAfterEpochs) {
+                           boolean overwrite, boolean predictHeldOut, int stopAfterEpochs, Device device) {
     public TrainRequest {
         if (folds.isEmpty()) throw new IllegalArgumentException("train: no folds to train");
         if (baseFeatures < 1 || maxFeatures < baseFeatures) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.voxelforge.autograd.Variable;
+import org.voxelforge.core.Device;
+import org.voxelforge.core.Tensor;
 import org.voxelforge.core.TensorScope;
 import org.voxelforge.nn.io.SafeTensors;
 import org.voxelforge.nn.io.Weights;
@@ -227,14 +229,16 @@ public final class Trainer implements AutoCloseable {
         model.train(true);
         double value;
         try (TensorScope scope = new TensorScope(); Batch batch = source.next(epoch, step)) {
-            Variable x = Variable.constant(batch.images());
+            Device device = model.device(); // batches are made on the host and follow the model
+            Variable x = Variable.constant(batch.images().to(device));
+            Tensor labels = batch.labels().to(device), mask = batch.maskOrNull() == null ? null : batch.maskOrNull().to(device);
             Variable l;
             if (options.deepSupervision()) {
                 List<Variable> heads = model.forwardDeep(x);
                 if (deepLoss == null) deepLoss = DeepSupervisionLoss.nnUNet(loss, heads.size());
-                l = deepLoss.compute(heads, batch.labels(), batch.maskOrNull());
+                l = deepLoss.compute(heads, labels, mask);
             } else {
-                l = loss.compute(model.apply(x), batch.labels(), batch.maskOrNull());
+                l = loss.compute(model.apply(x), labels, mask);
             }
             value = l.value().item();
             if (!Double.isFinite(value)) {
