@@ -14,7 +14,8 @@ import org.voxelforge.core.UnaryOp;
  * Typed launchers of the engine-core tensor kernels (tensor_ops.cuh, reduce_ops.cuh) over a
  * {@link KernelLauncher} (the GPU or the host emulator): strided elementwise ops with
  * broadcasting, copy and cast, concat, constant pad, one-hot, reductions, arg-reductions,
- * variance, softmax and its backward. The reference of each is the same op of
+ * variance, softmax and its backward; also binary with a scalar, leakyRelu's backward and fill
+ * (their kernel parameters are listed on each method). The reference of each is the same op of
  * {@code Backends.cpu()} (org.voxelforge.core.Backend's javadoc gives the semantics).
  *
  * <p>Operands are {@link View}s: a device pointer at the view's element 0, its shape, and its
