@@ -1,5 +1,6 @@
 // tensor_ops.cuh: strided tensor kernels of the engine core: elementwise ops with broadcasting,
-// where / leakyRelu / clamp, strided copy and cast between dtypes, constant pad, one-hot.
+// binary with a scalar, where / leakyRelu (and its backward) / clamp, strided copy and cast
+// between dtypes, fill by element bits, constant pad, one-hot.
 // CPU twin: org.voxelforge.core.cpu.CpuElementwise, CpuShapeOps, CpuIndexOps (Backends.cpu()).
 // Java launcher: org.voxelforge.core.cuda.TensorKernels.
 //
@@ -132,6 +133,12 @@ VF_KERNEL void vf_unary_strided_f32(int op, const float* __restrict__ x, float* 
     }
 }
 
+// Element i of a binary op's output: float for arithmetic, bool (uint8 0/1) for comparisons (op >= 7).
+__device__ __forceinline__ void vf_store_binary(int op, void* y, int64_t i, float v) {
+    if (op >= 7) ((uint8_t*)y)[i] = v != 0.f;
+    else ((float*)y)[i] = v;
+}
+
 // y[i] = a op b, a and b broadcast to y's shape (strides 0 on broadcast axes). Arithmetic writes
 // float y; comparisons (op >= 7) write bool (uint8 0/1) y, as Backend.binary's BOOL result.
 VF_KERNEL void vf_binary_strided_f32(int op, const float* __restrict__ a, const float* __restrict__ b, void* __restrict__ y,
@@ -139,9 +146,20 @@ VF_KERNEL void vf_binary_strided_f32(int op, const float* __restrict__ a, const 
     VF_FOR_EACH(i, n) {
         int64_t o[2];
         vf_offsets(L, i, o);
-        const float v = vf_binary(op, a[o[0]], b[o[1]]);
-        if (op >= 7) ((uint8_t*)y)[i] = v != 0.f;
-        else ((float*)y)[i] = v;
+        vf_store_binary(op, y, i, vf_binary(op, a[o[0]], b[o[1]]));
+    }
+}
+
+// y[i] = x op s for x a float32 view (L: strides[0] = x's). s is Backend.binaryScalar's double,
+// rounded to float here as the CPU does for a float32 tensor (its scalar becomes a float32
+// tensor), then vf_binary: the same op switch as vf_binary_strided_f32, comparisons write bool.
+VF_KERNEL void vf_binary_scalar_strided_f32(int op, const float* __restrict__ x, double s, void* __restrict__ y, VfLayout<1> L,
+                                            int64_t n) {
+    const float sf = (float)s;
+    VF_FOR_EACH(i, n) {
+        int64_t o[1];
+        vf_offsets(L, i, o);
+        vf_store_binary(op, y, i, vf_binary(op, x[o[0]], sf));
     }
 }
 
@@ -162,6 +180,18 @@ VF_KERNEL void vf_leaky_relu_strided_f32(const float* __restrict__ x, float* __r
         vf_offsets(L, i, o);
         const float v = x[o[0]];
         y[i] = v > 0.f ? v : slope * v;
+    }
+}
+
+// leakyRelu's backward: y = x > 0 ? grad : slope * grad (float product; NaN x takes the slope
+// branch), x and grad of one shape (L: strides[0] = x's, strides[1] = grad's).
+VF_KERNEL void vf_leaky_relu_backward_strided_f32(const float* __restrict__ x, const float* __restrict__ grad, float* __restrict__ y,
+                                                  float slope, VfLayout<2> L, int64_t n) {
+    VF_FOR_EACH(i, n) {
+        int64_t o[2];
+        vf_offsets(L, i, o);
+        const float g = grad[o[1]];
+        y[i] = x[o[0]] > 0.f ? g : slope * g;
     }
 }
 
@@ -189,6 +219,22 @@ VF_KERNEL void vf_copy_strided(const void* __restrict__ x, int xType, void* __re
         vf_offsets(L, i, o);
         if (xType == yType) vf_copy_bits(x, o[1], y, o[0], bytes);
         else vf_store(y, yType, o[0], vf_load(x, xType, o[1]));
+    }
+}
+
+// Fill of a view of any dtype (L: strides[0] = y's; any non-overlapping view) with one element's
+// bits (the low elementBytes bytes of `bits`: the value as DType.set writes it, so NaN payloads,
+// -0 and int64 beyond 2^53 are exact).
+VF_KERNEL void vf_fill_bits(void* __restrict__ y, int elementBytes, uint64_t bits, VfLayout<1> L, int64_t n) {
+    VF_FOR_EACH(i, n) {
+        int64_t o[1];
+        vf_offsets(L, i, o);
+        switch (elementBytes) {
+            case 1: ((uint8_t*)y)[o[0]] = (uint8_t)bits; break;
+            case 2: ((uint16_t*)y)[o[0]] = (uint16_t)bits; break;
+            case 4: ((uint32_t*)y)[o[0]] = (uint32_t)bits; break;
+            default: ((uint64_t*)y)[o[0]] = bits; break;
+        }
     }
 }
 

@@ -17,3 +17,5 @@
 #include "conv3d.cuh"
 #include "tensor_ops.cuh"
 #include "reduce_ops.cuh"
+#include "gemm.cuh"
+#include "index_ops.cuh"

@@ -14,7 +14,8 @@ import org.voxelforge.core.UnaryOp;
  * Typed launchers of the engine-core tensor kernels (tensor_ops.cuh, reduce_ops.cuh) over a
  * {@link KernelLauncher} (the GPU or the host emulator): strided elementwise ops with
  * broadcasting, copy and cast, concat, constant pad, one-hot, reductions, arg-reductions,
- * variance, softmax and its backward. The reference of each is the same op of
+ * variance, softmax and its backward; also binary with a scalar, leakyRelu's backward and fill
+ * (their kernel parameters are listed on each method). The reference of each is the same op of
  * {@code Backends.cpu()} (org.voxelforge.core.Backend's javadoc gives the semantics).
  *
  * <p>Operands are {@link View}s: a device pointer at the view's element 0, its shape, and its
@@ -88,6 +89,18 @@ public final class TensorKernels {
                 new View[] {x}, k -> k.ptr(x.ptr).ptr(y).f32(slope));
     }
 
+    /**
+     * y = x &gt; 0 ? grad : slope * grad (NaN x takes the slope branch), leakyRelu's (and relu's, slope
+     * 0) backward; x and grad of one shape, any strides (vf_leaky_relu_backward_strided_f32:
+     * const float* x, const float* grad, float* y, float slope, VfLayout&lt;2&gt; (x, grad), int64 n).
+     */
+    public void leakyReluBackward(View x, View grad, float slope, long y, long stream) {
+        String name = "leakyReluBackward (vf_leaky_relu_backward_strided_f32) of x " + x + " and grad " + grad;
+        if (!Arrays.equals(x.dims, grad.dims)) throw new IllegalArgumentException(name + ": x and grad must have the same shape");
+        launchElementwise(name, "vf_leaky_relu_backward_strided_f32", x.dims, y, stream, new View[] {x, grad},
+                k -> k.ptr(x.ptr).ptr(grad.ptr).ptr(y).f32(slope));
+    }
+
     /** y = min(max(x, lo), hi), a NaN bound meaning none (vf_clamp_strided_f32). */
     public void clamp(View x, float lo, float hi, long y, long stream) {
         launchElementwise("clamp (vf_clamp_strided_f32) of " + x, "vf_clamp_strided_f32", x.dims, y, stream,
@@ -104,6 +117,17 @@ public final class TensorKernels {
         launchElementwise(name, "vf_binary_strided_f32", out, y, stream, new View[] {a, b},
                 k -> k.i32(op.ordinal()).ptr(a.ptr).ptr(b.ptr).ptr(y));
         return out;
+    }
+
+    /**
+     * y = x op s over x's shape, s rounded to float as Backend.binaryScalar does for a float32 x;
+     * arithmetic writes a float32 y, comparisons a bool y (vf_binary_scalar_strided_f32: int op,
+     * const float* x, double s, void* y, VfLayout&lt;1&gt; (x), int64 n).
+     */
+    public void binaryScalar(BinaryOp op, View x, double s, long y, long stream) {
+        String name = "binaryScalar " + op.label() + " (vf_binary_scalar_strided_f32) of " + x + " and " + s;
+        launchElementwise(name, "vf_binary_scalar_strided_f32", x.dims, y, stream, new View[] {x},
+                k -> k.i32(op.ordinal()).ptr(x.ptr).f64(s).ptr(y));
     }
 
     /** y = cond ? a : b over the broadcast shape of the three (returned); cond is bool or uint8 (vf_where_strided_f32). */
@@ -148,6 +172,28 @@ public final class TensorKernels {
         requirePointer(op, "dst", dst.ptr);
         launchGrid("vf_copy_strided", n, stream,
                 k -> k.ptr(src.ptr).i32(srcType.ordinal()).ptr(dst.ptr).i32(dstType.ordinal()).i64s(l.pack()).i64(n));
+    }
+
+    /**
+     * Every element of the view dst (any strides without overlap) = value, rounded to the dtype as
+     * DType.set does (Backend.fill): {@link #fillBits} with {@link #elementBits}.
+     */
+    public void fill(View dst, DType dtype, double value, long stream) { fillBits(dst, dtype.byteSize(), elementBits(dtype, value), stream); }
+
+    /**
+     * Every element of the view dst (elementBytes 1, 2, 4 or 8 bytes each) = the low elementBytes
+     * bytes of {@code bits} (vf_fill_bits: void* y, int elementBytes, uint64 bits, VfLayout&lt;1&gt; (y), int64 n).
+     */
+    public void fillBits(View dst, int elementBytes, long bits, long stream) {
+        String op = "fillBits (vf_fill_bits) of " + elementBytes + "-byte elements into " + dst;
+        if (elementBytes != 1 && elementBytes != 2 && elementBytes != 4 && elementBytes != 8) {
+            throw new IllegalArgumentException(op + ": elementBytes must be 1, 2, 4 or 8");
+        }
+        StridedLayout l = StridedLayout.of(op, dst.dims, dst.strides);
+        long n = l.numel();
+        if (n == 0) return;
+        requirePointer(op, "dst", dst.ptr);
+        launchGrid("vf_fill_bits", n, stream, k -> k.ptr(dst.ptr).i32(elementBytes).i64(bits).i64s(l.pack()).i64(n));
     }
 
     /**

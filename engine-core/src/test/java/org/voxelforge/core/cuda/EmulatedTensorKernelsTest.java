@@ -182,6 +182,58 @@ class EmulatedTensorKernelsTest {
         }
     }
 
+    @Test void everyBinaryScalarOpOnAPermutedViewMatchesTheCpu() {
+        try (Tensor base = randomF32(0.05, 4, 3, 5); Tensor x = base.permute(2, 0, 1)) {
+            // 0.1 is not a float: both sides round it to float32 first; 1e40 overflows to inf; NaN
+            double[] scalars = {0.1, -2.5, 0, -0.0, 1e40, Double.NaN, 3};
+            for (BinaryOp op : BinaryOp.values()) {
+                DType ot = op.isComparison() ? DType.BOOL : DType.FLOAT32;
+                for (double s : scalars) {
+                    try (Tensor want = cpu.binaryScalar(op, x, s); Tensor got = out(ot, want.dims())) {
+                        k.binaryScalar(op, view(x), s, ptr(got), 0);
+                        String what = "binaryScalar " + op + " with " + s;
+                        if (op == BinaryOp.POW) assertUlps(want, got, EmulatedElementwiseTest.allowedUlps(op), what);
+                        else assertSameElements(want, got, what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test void leakyReluBackwardOfStridedOperandsMatchesTheCpu() {
+        try (Tensor xBase = randomF32(0.1, 6, 5); Tensor x = xBase.permute(1, 0); Tensor g = randomF32(0.05, 5, 6)) {
+            for (float slope : new float[] {0.01f, 0f, -0.3f}) {
+                try (Tensor want = cpu.leakyReluBackward(x, g, slope); Tensor got = out(DType.FLOAT32, 5, 6)) {
+                    k.leakyReluBackward(view(x), view(g), slope, ptr(got), 0);
+                    assertSameElements(want, got, "leakyReluBackward with slope " + slope);
+                }
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> k.leakyReluBackward(view(x), view(xBase), 0.01f, ptr(g), 0));
+            assertTrue(e.getMessage().contains("leakyReluBackward") && e.getMessage().contains("same shape"), e.getMessage());
+        }
+    }
+
+    @Test void fillOfEveryDtypeIntoStridedViewsMatchesTheCpu() {
+        double[] values = {-1.3, Double.NaN, -0.0, 300.7, 0x1p62 + 1024};
+        for (DType t : DType.values()) {
+            for (double v : values) {
+                try (Tensor want = out(t, 3, 4, 2); Tensor got = out(t, 3, 4, 2)) {
+                    // every other column of a transposed view: the rest keeps its 0x7f bytes on both sides
+                    Tensor wv = want.permute(2, 0, 1).slice(2, 0, 4, 2), gv = got.permute(2, 0, 1).slice(2, 0, 4, 2);
+                    cpu.fill(wv, v);
+                    k.fill(view(gv), t, v, 0);
+                    assertSameElements(want, got, "fill " + t.label() + " with " + v);
+                }
+            }
+        }
+        try (Tensor l = out(DType.INT64, 5)) {
+            k.fillBits(view(l), 8, 0x8000_0000_0000_0001L, 0);
+            for (long b : l.toLongArray()) assertEquals(0x8000_0000_0000_0001L, b, "int64 bits beyond 2^53 are exact");
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> k.fillBits(View.contiguous(8, 2), 3, 0, 0));
+        assertTrue(e.getMessage().contains("fillBits") && e.getMessage().contains("1, 2, 4 or 8"), e.getMessage());
+    }
+
     @Test void badShapesAreRefusedNamingTheOpAndShapes() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> k.binary(BinaryOp.ADD, View.contiguous(8, 2, 3), View.contiguous(8, 4), 8, 0));
