@@ -47,6 +47,8 @@ public final class CudaBackend implements Backend {
     private final TensorKernels tk;
     private final FusedKernels fused;
     private final ConvKernels conv;
+    private final GemmKernels gemm;
+    private final IndexKernels indexing;
     private final CudaKernels basic;
 
     public CudaBackend(Accelerator acc) {
@@ -57,6 +59,8 @@ public final class CudaBackend implements Backend {
         this.tk = new TensorKernels(l);
         this.fused = new FusedKernels(l);
         this.conv = new ConvKernels(l);
+        this.gemm = new GemmKernels(l);
+        this.indexing = new IndexKernels(l);
         this.basic = new CudaKernels(l);
     }
 
@@ -109,7 +113,10 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public Tensor leakyReluBackward(Tensor x, Tensor grad, double slope) {
-        return onHost("leakyReluBackward", "no CUDA kernel yet", h -> Backends.cpu().leakyReluBackward(h[0], h[1], slope), x, grad);
+        if (!f32(x, grad)) return onHost("leakyReluBackward", why(x, grad), h -> Backends.cpu().leakyReluBackward(h[0], h[1], slope), x, grad);
+        Tensor y = mem.empty(DType.FLOAT32, x.shape());
+        tk.leakyReluBackward(mem.view(x), mem.view(grad), (float) slope, mem.ptr(y), stream());
+        return y;
     }
 
     @Override public Tensor clamp(Tensor x, double lo, double hi) {
@@ -128,7 +135,10 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public Tensor binaryScalar(BinaryOp op, Tensor a, double s) {
-        return onHost(op.label() + " (scalar)", "no CUDA kernel yet", h -> Backends.cpu().binaryScalar(op, h[0], s), a);
+        if (!f32(a)) return onHost(op.label() + " (scalar)", why(a), h -> Backends.cpu().binaryScalar(op, h[0], s), a);
+        Tensor y = mem.empty(op.isComparison() ? DType.BOOL : DType.FLOAT32, a.shape());
+        tk.binaryScalar(op, mem.view(a), s, mem.ptr(y), stream());
+        return y;
     }
 
     @Override public Tensor where(Tensor cond, Tensor a, Tensor b) {
@@ -258,8 +268,12 @@ public final class CudaBackend implements Backend {
 
     // ---- linear algebra -------------------------------------------------------------------------
 
+    /** Our tiled GEMM kernel (cuBLAS is not wired into the backend yet). */
     @Override public Tensor matmul(Tensor a, Tensor b) {
-        return onHost("matmul", "no CUDA kernel yet", h -> Backends.cpu().matmul(h[0], h[1]), a, b);
+        if (!f32(a, b)) return onHost("matmul", why(a, b), h -> Backends.cpu().matmul(h[0], h[1]), a, b);
+        Tensor c = mem.empty(DType.FLOAT32, Shape.of(GemmKernels.matmulShape(a.dims(), b.dims())));
+        gemm.matmul(mem.view(a), mem.view(b), mem.ptr(c), stream());
+        return c;
     }
 
     // ---- data movement --------------------------------------------------------------------------
@@ -281,9 +295,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public void fill(Tensor dst, double value) {
-        try (Tensor host = Tensor.full(value, dst.dtype()); Tensor one = mem.upload(host)) {
-            tk.copy(mem.view(one), dst.dtype(), mem.view(dst), dst.dtype(), stream());
-        }
+        tk.fill(mem.view(dst), dst.dtype(), value, stream());
         dst.storage().bumpVersion();
     }
 
@@ -343,19 +355,50 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public Tensor gather(Tensor x, int axis, Tensor index) {
-        return onHost("gather", "no CUDA kernel yet", h -> Backends.cpu().gather(h[0], axis, h[1]), x, index);
+        Tensor y = mem.empty(x.dtype(), index.shape());
+        checkedIndexing("gather", x, axis, y, bad -> indexing.gather(mem.view(x), x.dtype(), axis, mem.view(index), index.dtype(), mem.ptr(y), bad, stream()));
+        return y;
     }
 
     @Override public void scatterAdd(Tensor dst, int axis, Tensor index, Tensor src) {
-        onHostInPlace("scatterAdd", "no CUDA kernel yet", dst, (d, h) -> Backends.cpu().scatterAdd(d, axis, h[0], h[1]), index, src);
+        if (!f32(dst, src)) {
+            onHostInPlace("scatterAdd", why(dst, src), dst, (d, h) -> Backends.cpu().scatterAdd(d, axis, h[0], h[1]), index, src);
+            return;
+        }
+        checkedIndexing("scatterAdd", dst, axis, null, bad -> indexing.scatterAdd(mem.view(dst), axis, mem.view(index), index.dtype(), mem.view(src), bad, stream()));
+        dst.storage().bumpVersion();
     }
 
     @Override public Tensor indexSelect(Tensor x, int axis, Tensor index) {
-        return onHost("indexSelect", "no CUDA kernel yet", h -> Backends.cpu().indexSelect(h[0], axis, h[1]), x, index);
+        int[] dims = x.dims();
+        dims[axis] = index.dim(0);
+        Tensor y = mem.empty(x.dtype(), Shape.of(dims));
+        checkedIndexing("indexSelect", x, axis, y, bad -> indexing.indexSelect(mem.view(x), x.dtype(), axis, mem.view(index), index.dtype(), mem.ptr(y), bad, stream()));
+        return y;
     }
 
     @Override public void indexAdd(Tensor dst, int axis, Tensor index, Tensor src) {
-        onHostInPlace("indexAdd", "no CUDA kernel yet", dst, (d, h) -> Backends.cpu().indexAdd(d, axis, h[0], h[1]), index, src);
+        if (!f32(dst, src)) {
+            onHostInPlace("indexAdd", why(dst, src), dst, (d, h) -> Backends.cpu().indexAdd(d, axis, h[0], h[1]), index, src);
+            return;
+        }
+        checkedIndexing("indexAdd", dst, axis, null, bad -> indexing.indexAdd(mem.view(dst), axis, mem.view(index), index.dtype(), mem.view(src), bad, stream()));
+        dst.storage().bumpVersion();
+    }
+
+    /**
+     * Runs an index kernel with a device slot {position, value} for the first out-of-range index
+     * (IndexKernels), then throws the CPU's exception when one was found (closing {@code out}).
+     */
+    private void checkedIndexing(String op, Tensor x, int axis, Tensor out, java.util.function.LongConsumer launch) {
+        try (Tensor init = Tensor.ofLongs(new long[] {-1, 0}, 2); Tensor bad = mem.upload(init)) {
+            launch.accept(mem.ptr(bad));
+            long[] found = bad.toLongArray();
+            if (found[0] >= 0) throw IndexKernels.outOfRange(op, found[1], axis, x.describe(), x.dim(axis));
+        } catch (RuntimeException | Error e) {
+            if (out != null) out.close();
+            throw e;
+        }
     }
 
     @Override public Tensor oneHot(Tensor labels, int numClasses, int axis, DType dtype) {

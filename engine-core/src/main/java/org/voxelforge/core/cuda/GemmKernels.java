@@ -115,6 +115,16 @@ public final class GemmKernels {
         return out;
     }
 
+    /** The shape {@link #matmul} gives for operands of these shapes (checked as there). */
+    public static int[] matmulShape(int[] a, int[] b) {
+        String op = "matmul of " + Arrays.toString(a) + " and " + Arrays.toString(b);
+        if (a.length == 0 || b.length == 0) throw new IllegalArgumentException(op + ": operands must have at least one axis");
+        boolean aVec = a.length == 1, bVec = b.length == 1;
+        int[] ad = aVec ? new int[] {1, a[0]} : a, bd = bVec ? new int[] {b[0], 1} : b;
+        int[] batch = StridedLayout.broadcastShape(op + " (batch axes)", Arrays.copyOf(ad, ad.length - 2), Arrays.copyOf(bd, bd.length - 2));
+        return outDims(batch, ad[ad.length - 2], bd[bd.length - 1], aVec, bVec);
+    }
+
     private static int[] outDims(int[] batch, int m, int n, boolean aVec, boolean bVec) {
         int[] d = Arrays.copyOf(batch, batch.length + 2);
         d[batch.length] = m;

@@ -294,30 +294,56 @@ abstract class BackendParityContract {
 
     // ---- ops that run on the host (counted) ------------------------------------------------------
 
+    @Test void matmulScalarOpsAndIndexing() {
+        check2("matmul batched", randn(2, 3, 4), randn(4, 5), Tensor::matmul, 1e-5);
+        check2("matmul transposed vector", randn(5, 4).permute(1, 0), randn(5), Tensor::matmul, 1e-5);
+        for (BinaryOp op : BinaryOp.values()) check("scalar " + op, randn(3, 4).permute(1, 0), x -> x.binary(op, 0.75), op == BinaryOp.POW ? 2e-6 : 0);
+        check("leakyReluBackward", randn(4, 5), x -> x.backend().leakyReluBackward(x, x.mul(3.0), 0.01), 0);
+        Tensor x = randn(4, 5), idx = Tensor.ofLongs(new long[] {3, 0, 3, 1}, 4);
+        check2("indexSelect", x, idx, (t, i) -> t.indexSelect(0, i), 0);
+        Tensor gi = Tensor.ofLongs(new long[] {0, 4, 2, 2, 1, 0, 3, 3}, 2, 4);
+        check2("gather", x, gi, (t, i) -> t.gather(1, i), 0);
+        Tensor dst = Tensor.zeros(DType.FLOAT32, 5, 3), src = randn(4, 3);
+        Tensor dd = dev(dst);
+        dst.backend().indexAdd(dst, 0, idx.add(Tensor.scalar(1, DType.INT64)), src);
+        backend().indexAdd(dd, 0, dev(idx.add(Tensor.scalar(1, DType.INT64))), dev(src));
+        same("indexAdd", dst, dd, 0);
+        Tensor sdst = Tensor.zeros(DType.FLOAT32, 4, 5), sdd = dev(sdst), ssrc = randn(2, 4);
+        sdst.backend().scatterAdd(sdst, 1, gi, ssrc);
+        backend().scatterAdd(sdd, 1, dev(gi), dev(ssrc));
+        same("scatterAdd", sdst, sdd, 0);
+        Tensor badIdx = Tensor.ofLongs(new long[] {0, 7}, 2);
+        IndexOutOfBoundsException want = assertThrows(IndexOutOfBoundsException.class, () -> x.indexSelect(0, badIdx));
+        IndexOutOfBoundsException got = assertThrows(IndexOutOfBoundsException.class, () -> dev(x).indexSelect(0, dev(badIdx)));
+        assertEquals(want.getMessage(), got.getMessage());
+    }
+
+    // ---- ops that run on the host (counted) ------------------------------------------------------
+
     @Test void opsWithoutKernelsRunOnTheHostAndAreCounted() {
         allowFallback(() -> {
             CudaBackend.resetHostFallbacks();
-            check2("matmul", randn(2, 3, 4), randn(4, 5), Tensor::matmul, 1e-5);
             check("abs int64", randn(3, 4).mul(10.0).cast(DType.INT64), x -> x.unary(UnaryOp.ABS), 0);
-            check("mul scalar", randn(3, 4), x -> x.mul(2.5), 0);
+            check("pad reflect", randn(2, 3, 4), x -> x.pad(new int[] {0, 1, 2}, new int[] {1, 0, 1}, PadMode.REFLECT, 0), 0);
             Tensor x = randn(1, 2, 4, 4, 4);
             MaxPool3dResult want = x.backend().maxPool3d(x, Pool3dParams.of(2, 2, 0));
             MaxPool3dResult got = backend().maxPool3d(dev(x), Pool3dParams.of(2, 2, 0));
             same("maxPool3d values", want.values(), got.values(), 0);
             same("maxPool3d indices", want.indices(), got.indices(), 0);
             check("upsample3d", x, t -> t.backend().upsample3d(t, new int[] {8, 8, 8}, UpsampleMode.TRILINEAR, false), 1e-6);
-            Tensor dst = Tensor.zeros(DType.FLOAT32, 5, 3), src = randn(4, 3), idx = Tensor.ofLongs(new long[] {4, 0, 4, 2}, 4);
+            Tensor dst = Tensor.zeros(DType.FLOAT64, 5, 3), src = randn(4, 3).cast(DType.FLOAT64), idx = Tensor.ofLongs(new long[] {4, 0, 4, 2}, 4);
             Tensor dd = dev(dst);
             dst.backend().indexAdd(dst, 0, idx, src);
             backend().indexAdd(dd, 0, dev(idx), dev(src));
-            same("indexAdd", dst, dd, 0);
-            assertTrue(CudaBackend.hostFallbacks().containsKey("matmul (no CUDA kernel yet)"), CudaBackend.hostFallbacks().toString());
+            same("indexAdd float64 (host)", dst, dd, 0);
             assertTrue(CudaBackend.hostFallbacks().keySet().stream().anyMatch(k -> k.startsWith("unary abs (int64")),
+                    CudaBackend.hostFallbacks().toString());
+            assertTrue(CudaBackend.hostFallbacks().keySet().stream().anyMatch(k -> k.startsWith("indexAdd (float64")),
                     CudaBackend.hostFallbacks().toString());
         });
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> dev(randn(2, 2)).matmul(dev(randn(2, 2))));
-        assertTrue(e.getMessage().contains("matmul") && e.getMessage().contains("hostFallback"), e.getMessage());
+                () -> dev(Tensor.ofLongs(new long[] {-3, 4}, 2)).unary(UnaryOp.ABS));
+        assertTrue(e.getMessage().contains("unary abs") && e.getMessage().contains("hostFallback"), e.getMessage());
     }
 
     @Test void zerosAndFullOnTheDevice() {
