@@ -17,3 +17,5 @@
 #include "conv3d.cuh"
 #include "tensor_ops.cuh"
 #include "reduce_ops.cuh"
+#include "pool3d.cuh"
+#include "upsample3d.cuh"
