@@ -1,6 +1,7 @@
 package org.voxelforge.core.cuda;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.voxelforge.core.DType;
 import org.voxelforge.core.Pool3dParams;
 import org.voxelforge.core.Shape;
@@ -143,7 +144,7 @@ public final class PoolKernels {
     public void upsample3d(int[] xDims5, int[] outSize, UpsampleMode mode, boolean alignCorners, long x, long y, long stream) {
         String op = "upsample3d";
         int[] yDims = resizeOutputDims(op, xDims5, outSize);
-        requireResizable(xDims5, yDims, mode);
+        requireResizable(xDims5, mode);
         requirePointers(op + " (vf_upsample3d_fwd_f32)", "x", x, "y", y);
         launch("vf_upsample3d_fwd_f32", numel(yDims), stream,
                 k -> k.ptr(x).ptr(y).i64s(resize(xDims5, yDims)).i32(mode.ordinal()).i32(alignCorners ? 1 : 0));
@@ -154,7 +155,7 @@ public final class PoolKernels {
                                    long stream) {
         String op = "upsample3dBackward";
         checkPlanes(op, rank5(op, yDims5), xDims5);
-        requireResizable(xDims5, yDims5, mode);
+        requireResizable(xDims5, mode);
         requirePointers(op + " (vf_upsample3d_bwd_f32)", "gradY", gradY, "gradX", gradX);
         launch("vf_upsample3d_bwd_f32", numel(xDims5), stream,
                 k -> k.ptr(gradY).ptr(gradX).i64s(resize(xDims5, yDims5)).i32(mode.ordinal()).i32(alignCorners ? 1 : 0));
@@ -162,7 +163,7 @@ public final class PoolKernels {
 
     // ---- checks and packing -----------------------------------------------------------------------------
 
-    private void launch(String kernel, long n, long stream, java.util.function.Consumer<KernelArgs> args) {
+    private void launch(String kernel, long n, long stream, Consumer<KernelArgs> args) {
         LaunchConfig cfg = LaunchConfig.gridStride(n, launcher.multiprocessors());
         launcher.launch(kernel, cfg.blocks(), 1, 1, cfg.threads(), 1, 1, 0, stream, args);
     }
@@ -204,7 +205,7 @@ public final class PoolKernels {
     }
 
     /** CpuUpsample3d's rule: no empty spatial axis in the input. */
-    private static void requireResizable(int[] xDims5, int[] yDims5, UpsampleMode mode) {
+    private static void requireResizable(int[] xDims5, UpsampleMode mode) {
         if (mode == null) throw new IllegalArgumentException("upsample3d: mode is null; expected NEAREST or TRILINEAR");
         for (int a = 2; a < 5; a++) {
             if (xDims5[a] < 1) {
