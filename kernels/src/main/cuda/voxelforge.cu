@@ -19,3 +19,5 @@
 #include "reduce_ops.cuh"
 #include "gemm.cuh"
 #include "index_ops.cuh"
+#include "pool3d.cuh"
+#include "upsample3d.cuh"
