@@ -73,7 +73,7 @@ public final class ConvOps {
                     r.indices().close();
                     return r.values();
                 },
-                (ctx, g) -> new Tensor[] {g.backend().maxPool3dBackward(g, ctx.saved(0), xs)});
+                (ctx, g) -> new Tensor[] {g.backend().maxPool3dBackward(g, ctx.saved(0), xs, p)});
     }
 
     public static Variable avgPool3d(Variable x, Pool3dParams p, boolean countIncludePad) {

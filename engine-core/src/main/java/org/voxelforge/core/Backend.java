@@ -176,8 +176,12 @@ public interface Backend {
     /** Max over each window (padding never wins); indices as in {@link MaxPool3dResult}; NaN counts as the maximum. */
     MaxPool3dResult maxPool3d(Tensor x, Pool3dParams p);
 
-    /** Scatters gradY [N, C, D', H', W'] into zeros [xShape] at {@code indices} (adding where windows share a maximum). */
-    Tensor maxPool3dBackward(Tensor gradY, Tensor indices, Shape xShape);
+    /**
+     * Scatters gradY [N, C, D', H', W'] into zeros [xShape] at {@code indices} (adding where windows
+     * share a maximum). {@code p} is the forward's: a GPU gathers per input voxel over the windows
+     * that cover it, which needs them.
+     */
+    Tensor maxPool3dBackward(Tensor gradY, Tensor indices, Shape xShape, Pool3dParams p);
 
     /**
      * Mean over each window. {@code countIncludePad} true (PyTorch's default, used here too) divides

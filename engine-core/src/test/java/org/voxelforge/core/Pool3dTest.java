@@ -60,7 +60,7 @@ class Pool3dTest {
                 double[] x = randn(1, (int) Shape.of(xd).numel());
                 MaxPool3dResult r = B.maxPool3d(Tensor.of(x, xd), p);
                 double[] g = randn(2, (int) r.values().numel());
-                double[] gx = B.maxPool3dBackward(Tensor.of(g, r.values().dims()), r.indices(), Shape.of(xd)).toDoubleArray();
+                double[] gx = B.maxPool3dBackward(Tensor.of(g, r.values().dims()), r.indices(), Shape.of(xd), p).toDoubleArray();
                 assertEquals(dot(r.values().toDoubleArray(), g), dot(x, gx), 1e-9, p.toString());
                 // and the gradient lands exactly where the indices say
                 long[] idx = r.indices().toLongArray();
@@ -143,7 +143,7 @@ class Pool3dTest {
             var pad = assertThrows(IllegalArgumentException.class, () -> Pool3dParams.of(2, 2, 2));
             assertTrue(pad.getMessage().contains("half the kernel"), pad.getMessage());
             var idx = assertThrows(IllegalArgumentException.class, () -> B.maxPool3dBackward(Tensor.zeros(1, 1, 2, 2, 2),
-                    Tensor.zeros(DType.INT64, 1, 1, 2, 2, 1), Shape.of(1, 1, 4, 4, 4)));
+                    Tensor.zeros(DType.INT64, 1, 1, 2, 2, 1), Shape.of(1, 1, 4, 4, 4), Pool3dParams.of(2, 2, 0)));
             assertTrue(idx.getMessage().contains("maxPool3dBackward") && idx.getMessage().contains("indices"), idx.getMessage());
             var out = assertThrows(IllegalArgumentException.class, () -> B.adaptiveAvgPool3d(Tensor.zeros(1, 1, 4, 4, 4), new int[] {2, 2}));
             assertTrue(out.getMessage().contains("adaptiveAvgPool3d") && out.getMessage().contains("[2, 2]"), out.getMessage());

@@ -112,7 +112,7 @@ class PyTorchParityTest {
             Shape xs = in.get("x").shape();
             MaxPool3dResult[] keep = new MaxPool3dResult[1];
             cs.add(new Case("max_" + tag, "max_pool3d", in, pj + "}",
-                    g -> Map.of("idx", keep[0].indices(), "gx", B.maxPool3dBackward(g, keep[0].indices(), xs)),
+                    g -> Map.of("idx", keep[0].indices(), "gx", B.maxPool3dBackward(g, keep[0].indices(), xs, p)),
                     m -> (keep[0] = B.maxPool3d(m.get("x"), p)).values()));
             for (boolean include : new boolean[] {true, false}) {
                 cs.add(new Case("avg_" + tag + "_" + include, "avg_pool3d", in, pj + ",\"count_include_pad\":" + (include ? "true" : "false") + "}",

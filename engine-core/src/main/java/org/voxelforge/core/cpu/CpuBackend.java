@@ -94,7 +94,7 @@ public final class CpuBackend implements Backend {
     @Override public Tensor conv3dBackwardData(Tensor gradY, Tensor w, Shape xShape, org.voxelforge.core.Conv3dParams p) { return CpuConv3d.backwardData(gradY, w, xShape, p); }
     @Override public Tensor conv3dBackwardWeight(Tensor gradY, Tensor x, Shape wShape, org.voxelforge.core.Conv3dParams p) { return CpuConv3d.backwardWeight(gradY, x, wShape, p); }
     @Override public org.voxelforge.core.MaxPool3dResult maxPool3d(Tensor x, org.voxelforge.core.Pool3dParams p) { return CpuPool3d.maxPool(x, p); }
-    @Override public Tensor maxPool3dBackward(Tensor gradY, Tensor indices, Shape xShape) { return CpuPool3d.maxPoolBackward(gradY, indices, xShape); }
+    @Override public Tensor maxPool3dBackward(Tensor gradY, Tensor indices, Shape xShape, org.voxelforge.core.Pool3dParams p) { return CpuPool3d.maxPoolBackward(gradY, indices, xShape); }
     @Override public Tensor avgPool3d(Tensor x, org.voxelforge.core.Pool3dParams p, boolean countIncludePad) { return CpuPool3d.avgPool(x, p, countIncludePad); }
     @Override public Tensor avgPool3dBackward(Tensor gradY, Shape xShape, org.voxelforge.core.Pool3dParams p, boolean countIncludePad) { return CpuPool3d.avgPoolBackward(gradY, xShape, p, countIncludePad); }
     @Override public Tensor adaptiveAvgPool3d(Tensor x, int[] outSize) { return CpuPool3d.adaptiveAvgPool(x, outSize); }

@@ -49,6 +49,7 @@ public final class CudaBackend implements Backend {
     private final ConvKernels conv;
     private final GemmKernels gemm;
     private final IndexKernels indexing;
+    private final PoolKernels pool;
     private final CudaKernels basic;
 
     public CudaBackend(Accelerator acc) {
@@ -61,6 +62,7 @@ public final class CudaBackend implements Backend {
         this.conv = new ConvKernels(l);
         this.gemm = new GemmKernels(l);
         this.indexing = new IndexKernels(l);
+        this.pool = new PoolKernels(l);
         this.basic = new CudaKernels(l);
     }
 
@@ -498,40 +500,91 @@ public final class CudaBackend implements Backend {
     // ---- pooling and resampling ---------------------------------------------------------------
 
     @Override public MaxPool3dResult maxPool3d(Tensor x, Pool3dParams p) {
-        Tensor[] r = onHostAll("maxPool3d", "no CUDA kernel yet", h -> {
-            MaxPool3dResult m = Backends.cpu().maxPool3d(h[0], p);
-            return new Tensor[] {m.values(), m.indices()};
-        }, x);
-        return new MaxPool3dResult(r[0], r[1]);
+        if (!f32(x)) {
+            Tensor[] r = onHostAll("maxPool3d", why(x), h -> {
+                MaxPool3dResult m = Backends.cpu().maxPool3d(h[0], p);
+                return new Tensor[] {m.values(), m.indices()};
+            }, x);
+            return new MaxPool3dResult(r[0], r[1]);
+        }
+        int[] yd = PoolKernels.poolOutputDims("maxPool3d", x.dims(), p);
+        Tensor y = mem.empty(DType.FLOAT32, yd), idx = mem.empty(DType.INT64, yd);
+        try (Tensor xc = dense(x)) {
+            pool.maxPool3d(x.dims(), p, mem.ptr(xc), mem.ptr(y), mem.ptr(idx), stream());
+        } catch (RuntimeException | Error e) {
+            y.close();
+            idx.close();
+            throw e;
+        }
+        return new MaxPool3dResult(y, idx);
     }
 
-    @Override public Tensor maxPool3dBackward(Tensor gradY, Tensor indices, Shape xShape) {
-        return onHost("maxPool3dBackward", "no CUDA kernel yet", h -> Backends.cpu().maxPool3dBackward(h[0], h[1], xShape), gradY, indices);
+    @Override public Tensor maxPool3dBackward(Tensor gradY, Tensor indices, Shape xShape, Pool3dParams p) {
+        if (!f32(gradY)) {
+            return onHost("maxPool3dBackward", why(gradY), h -> Backends.cpu().maxPool3dBackward(h[0], h[1], xShape, p), gradY, indices);
+        }
+        if (!gradY.shape().equals(indices.shape()) || indices.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("maxPool3dBackward: indices " + indices.describe() + " must be int64 of gradY's shape "
+                    + gradY.shape() + " (what maxPool3d returned)");
+        }
+        return pooled("maxPool3dBackward", xShape, gradY, (g, gx) -> {
+            try (Tensor ic = dense(indices)) {
+                pool.maxPool3dBackward(xShape.dims(), gradY.dims(), p, mem.ptr(g), mem.ptr(ic), mem.ptr(gx), stream());
+            }
+        });
     }
 
     @Override public Tensor avgPool3d(Tensor x, Pool3dParams p, boolean countIncludePad) {
-        return onHost("avgPool3d", "no CUDA kernel yet", h -> Backends.cpu().avgPool3d(h[0], p, countIncludePad), x);
+        if (!f32(x)) return onHost("avgPool3d", why(x), h -> Backends.cpu().avgPool3d(h[0], p, countIncludePad), x);
+        return pooled("avgPool3d", Shape.of(PoolKernels.poolOutputDims("avgPool3d", x.dims(), p)), x,
+                (xc, y) -> pool.avgPool3d(x.dims(), p, countIncludePad, mem.ptr(xc), mem.ptr(y), stream()));
     }
 
     @Override public Tensor avgPool3dBackward(Tensor gradY, Shape xShape, Pool3dParams p, boolean countIncludePad) {
-        return onHost("avgPool3dBackward", "no CUDA kernel yet", h -> Backends.cpu().avgPool3dBackward(h[0], xShape, p, countIncludePad), gradY);
+        if (!f32(gradY)) {
+            return onHost("avgPool3dBackward", why(gradY), h -> Backends.cpu().avgPool3dBackward(h[0], xShape, p, countIncludePad), gradY);
+        }
+        return pooled("avgPool3dBackward", xShape, gradY,
+                (g, gx) -> pool.avgPool3dBackward(xShape.dims(), gradY.dims(), p, countIncludePad, mem.ptr(g), mem.ptr(gx), stream()));
     }
 
     @Override public Tensor adaptiveAvgPool3d(Tensor x, int[] outSize) {
-        return onHost("adaptiveAvgPool3d", "no CUDA kernel yet", h -> Backends.cpu().adaptiveAvgPool3d(h[0], outSize), x);
+        if (!f32(x)) return onHost("adaptiveAvgPool3d", why(x), h -> Backends.cpu().adaptiveAvgPool3d(h[0], outSize), x);
+        return pooled("adaptiveAvgPool3d", Shape.of(PoolKernels.resizeOutputDims("adaptiveAvgPool3d", x.dims(), outSize)), x,
+                (xc, y) -> pool.adaptiveAvgPool3d(x.dims(), outSize, mem.ptr(xc), mem.ptr(y), stream()));
     }
 
     @Override public Tensor adaptiveAvgPool3dBackward(Tensor gradY, Shape xShape) {
-        return onHost("adaptiveAvgPool3dBackward", "no CUDA kernel yet", h -> Backends.cpu().adaptiveAvgPool3dBackward(h[0], xShape), gradY);
+        if (!f32(gradY)) return onHost("adaptiveAvgPool3dBackward", why(gradY), h -> Backends.cpu().adaptiveAvgPool3dBackward(h[0], xShape), gradY);
+        return pooled("adaptiveAvgPool3dBackward", xShape, gradY,
+                (g, gx) -> pool.adaptiveAvgPool3dBackward(xShape.dims(), gradY.dims(), mem.ptr(g), mem.ptr(gx), stream()));
     }
 
     @Override public Tensor upsample3d(Tensor x, int[] outSize, UpsampleMode mode, boolean alignCorners) {
-        return onHost("upsample3d", "no CUDA kernel yet", h -> Backends.cpu().upsample3d(h[0], outSize, mode, alignCorners), x);
+        if (!f32(x)) return onHost("upsample3d", why(x), h -> Backends.cpu().upsample3d(h[0], outSize, mode, alignCorners), x);
+        return pooled("upsample3d", Shape.of(PoolKernels.resizeOutputDims("upsample3d", x.dims(), outSize)), x,
+                (xc, y) -> pool.upsample3d(x.dims(), outSize, mode, alignCorners, mem.ptr(xc), mem.ptr(y), stream()));
     }
 
     @Override public Tensor upsample3dBackward(Tensor gradY, Shape xShape, UpsampleMode mode, boolean alignCorners) {
-        return onHost("upsample3dBackward", "no CUDA kernel yet",
-                h -> Backends.cpu().upsample3dBackward(h[0], xShape, mode, alignCorners), gradY);
+        if (!f32(gradY)) {
+            return onHost("upsample3dBackward", why(gradY), h -> Backends.cpu().upsample3dBackward(h[0], xShape, mode, alignCorners), gradY);
+        }
+        return pooled("upsample3dBackward", xShape, gradY,
+                (g, gx) -> pool.upsample3dBackward(xShape.dims(), gradY.dims(), mode, alignCorners, mem.ptr(g), mem.ptr(gx), stream()));
+    }
+
+    /** A new float32 output of {@code out} written by {@code launch} from a dense copy of {@code in} (the pool kernels' layout). */
+    private Tensor pooled(String op, Shape out, Tensor in, BiConsumer<Tensor, Tensor> launch) {
+        if (out.rank() != 5) throw new IllegalArgumentException(op + ": expected a shape [N, C, D, H, W], got " + out);
+        Tensor y = mem.empty(DType.FLOAT32, out);
+        try (Tensor dense = dense(in)) {
+            launch.accept(dense, y);
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+        return y;
     }
 
     // ---- dtype checks and the host fallback -----------------------------------------------------

@@ -292,7 +292,31 @@ abstract class BackendParityContract {
 
     org.voxelforge.core.Backend backend() { return org.voxelforge.core.Backends.forDevice(device()); }
 
-    // ---- ops that run on the host (counted) ------------------------------------------------------
+    @Test void poolingAndResamplingForwardAndBackward() {
+        Tensor x = randn(2, 3, 5, 6, 7);
+        for (Pool3dParams p : new Pool3dParams[] {Pool3dParams.of(2, 2, 0), Pool3dParams.of(3, 2, 1)}) {
+            MaxPool3dResult want = x.backend().maxPool3d(x, p), got = backend().maxPool3d(dev(x), p);
+            same("maxPool3d values " + p, want.values(), got.values(), 0);
+            same("maxPool3d indices " + p, want.indices(), got.indices(), 0);
+            Tensor gy = randn(want.values().dims());
+            same("maxPool3d backward " + p, x.backend().maxPool3dBackward(gy, want.indices(), x.shape(), p),
+                    backend().maxPool3dBackward(dev(gy), got.indices(), x.shape(), p), 0);
+            for (boolean inc : new boolean[] {true, false}) {
+                check("avgPool3d " + p + " " + inc, x, t -> t.backend().avgPool3d(t, p, inc), 1e-6);
+                check("avgPool3dBackward " + p + " " + inc, gy, t -> t.backend().avgPool3dBackward(t, x.shape(), p, inc), 1e-6);
+            }
+        }
+        check("adaptiveAvgPool3d", x, t -> t.backend().adaptiveAvgPool3d(t, new int[] {2, 4, 3}), 1e-6);
+        check("adaptiveAvgPool3dBackward", randn(2, 3, 2, 4, 3), t -> t.backend().adaptiveAvgPool3dBackward(t, x.shape()), 1e-6);
+        for (UpsampleMode mode : UpsampleMode.values()) {
+            for (boolean corners : new boolean[] {false, true}) {
+                if (mode == UpsampleMode.NEAREST && corners) continue;
+                String what = "upsample3d " + mode + " alignCorners " + corners;
+                check(what, x, t -> t.backend().upsample3d(t, new int[] {10, 9, 14}, mode, corners), 1e-6);
+                check(what + " backward", randn(2, 3, 10, 9, 14), t -> t.backend().upsample3dBackward(t, x.shape(), mode, corners), 1e-5);
+            }
+        }
+    }
 
     @Test void matmulScalarOpsAndIndexing() {
         check2("matmul batched", randn(2, 3, 4), randn(4, 5), Tensor::matmul, 1e-5);
@@ -325,12 +349,6 @@ abstract class BackendParityContract {
             CudaBackend.resetHostFallbacks();
             check("abs int64", randn(3, 4).mul(10.0).cast(DType.INT64), x -> x.unary(UnaryOp.ABS), 0);
             check("pad reflect", randn(2, 3, 4), x -> x.pad(new int[] {0, 1, 2}, new int[] {1, 0, 1}, PadMode.REFLECT, 0), 0);
-            Tensor x = randn(1, 2, 4, 4, 4);
-            MaxPool3dResult want = x.backend().maxPool3d(x, Pool3dParams.of(2, 2, 0));
-            MaxPool3dResult got = backend().maxPool3d(dev(x), Pool3dParams.of(2, 2, 0));
-            same("maxPool3d values", want.values(), got.values(), 0);
-            same("maxPool3d indices", want.indices(), got.indices(), 0);
-            check("upsample3d", x, t -> t.backend().upsample3d(t, new int[] {8, 8, 8}, UpsampleMode.TRILINEAR, false), 1e-6);
             Tensor dst = Tensor.zeros(DType.FLOAT64, 5, 3), src = randn(4, 3).cast(DType.FLOAT64), idx = Tensor.ofLongs(new long[] {4, 0, 4, 2}, 4);
             Tensor dd = dev(dst);
             dst.backend().indexAdd(dst, 0, idx, src);

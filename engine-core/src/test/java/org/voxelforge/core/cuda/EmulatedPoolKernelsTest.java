@@ -147,7 +147,7 @@ class EmulatedPoolKernelsTest {
                 assertArrayEquals(r.values().shape().dims(), yDims, c.name() + ": output dims");
                 yRef = r.values().toFloatArray();
                 idxRef = r.indices().toLongArray();
-                gxRef = CPU.maxPool3dBackward(Tensor.of(gy, yDims), r.indices(), Shape.of(c.x())).toFloatArray();
+                gxRef = CPU.maxPool3dBackward(Tensor.of(gy, yDims), r.indices(), Shape.of(c.x()), c.p()).toFloatArray();
             }
             try (Arena a = Arena.ofConfined()) {
                 long ny = numel(yDims), nx = numel(c.x());
@@ -310,7 +310,7 @@ class EmulatedPoolKernelsTest {
             int[] empty = {1, 1, 0, 3, 3};
             sameMessage(() -> CPU.upsample3d(Tensor.zeros(empty), new int[] {2, 2, 2}, UpsampleMode.NEAREST, false),
                     () -> pool.upsample3d(empty, new int[] {2, 2, 2}, UpsampleMode.NEAREST, false, 8, 8, 0));
-            sameMessage(() -> CPU.maxPool3dBackward(Tensor.zeros(otherC), Tensor.zeros(org.voxelforge.core.DType.INT64, otherC), Shape.of(x)),
+            sameMessage(() -> CPU.maxPool3dBackward(Tensor.zeros(otherC), Tensor.zeros(org.voxelforge.core.DType.INT64, otherC), Shape.of(x), k3),
                     () -> pool.maxPool3dBackward(x, otherC, k3, 8, 8, 8, 0));
         }
         var e = assertThrows(IllegalArgumentException.class,
