@@ -82,10 +82,12 @@ class SelftestCommandTest {
         CliRun r = CliRun.run("selftest", "--quick", "--device", "emulator");
         assertEquals(0, r.code(), r.out());
         List<String> lines = r.out().lines().filter(l -> l.startsWith("emulator ")).toList();
-        assertEquals(11, lines.size(), r.out());
+        assertEquals(12, lines.size(), r.out());
         for (String l : lines) assertTrue(l.contains(" PASS "), l);
         assertTrue(r.out().contains("emulator fused softmax dice + ce vs twin"), r.out());
         assertTrue(r.out().contains("emulator conv3d implicit gemm vs cpu"), r.out());
+        String backend = lines.stream().filter(l -> l.startsWith("emulator backend unet step vs cpu")).findFirst().orElseThrow();
+        assertTrue(backend.contains("host ops: none"), backend);
     }
 
     @Test void badDeviceIsAUserError() {

@@ -48,6 +48,7 @@ public final class CudaChecks {
         n.addAll(VolumeKernelChecks.NAMES);
         n.add(ConvKernelChecks.NAME);
         n.add(TensorKernelChecks.NAME);
+        n.add(BackendStepCheck.NAME);
         return n;
     }
 
@@ -58,7 +59,7 @@ public final class CudaChecks {
      * the implicit-GEMM conv3d and the op kernels (broadcasting, copy/cast, reductions, softmax)
      * against the CPU backend.
      */
-    static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, boolean quick) {
+    static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, org.voxelforge.core.Device device, boolean quick) {
         int big = quick ? 1 << 20 : 16 << 20;
         List<SelfTestCheck> out = new ArrayList<>();
         out.add(KernelTarget.check(label + FILL, target, (t, name) -> fill(t, name, big + 7)));
@@ -68,6 +69,7 @@ public final class CudaChecks {
         out.addAll(VolumeKernelChecks.all(target, label, quick));
         out.add(ConvKernelChecks.check(target, label, quick));
         out.add(TensorKernelChecks.check(target, label, quick));
+        out.add(BackendStepCheck.of(label, device, quick || device.kind() == org.voxelforge.core.Device.Kind.EMULATOR ? 8 : 32));
         return out;
     }
 
@@ -79,7 +81,7 @@ public final class CudaChecks {
             for (String n : kernelCheckNames()) out.add(SelfTestCheck.skipped("emulator" + n, "kernel emulator unavailable: " + a.reason()));
             return out;
         }
-        return kernelChecks(() -> new EmulatorTarget(EmulatedKernels.get()), "emulator", quick);
+        return kernelChecks(() -> new EmulatorTarget(EmulatedKernels.get()), "emulator", org.voxelforge.core.Device.EMULATOR, quick);
     }
 
     public static List<SelfTestCheck> all(boolean quick, boolean required) {
@@ -101,7 +103,7 @@ public final class CudaChecks {
         List<SelfTestCheck> out = new ArrayList<>();
         out.add(SelfTestCheck.of(DEVICE, () -> device(gpu, a)));
         out.add(SelfTestCheck.of(MEMCPY, () -> memcpy(gpu, big + 3)));
-        out.addAll(kernelChecks(() -> new GpuTarget(gpu), "cuda", quick));
+        out.addAll(kernelChecks(() -> new GpuTarget(gpu), "cuda", org.voxelforge.core.Device.cuda(gpu.device().ordinal()), quick));
         out.add(SelfTestCheck.of(CUBLAS, () -> cublas(gpu, quick)));
         out.add(CudnnConvCheck.of(CUDNN, gpu, quick));
         return out;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.voxelforge.autograd.Variable;
+import org.voxelforge.core.Device;
 import org.voxelforge.core.RandomGenerator;
 import org.voxelforge.core.Tensor;
 import org.voxelforge.core.TensorScope;
@@ -31,9 +32,13 @@ final class UNetCheck {
                 SelfTestCheck.of(repro, () -> reproducible(repro, size, stages, seed)));
     }
 
-    static Step step(int size, int stages, long seed) {
+    static Step step(int size, int stages, long seed) { return step(size, stages, seed, Device.CPU); }
+
+    /** The same step with the network, image and labels on {@code device} (built on the CPU from the seed, then moved). */
+    static Step step(int size, int stages, long seed, Device device) {
         DynamicUNet.Plan plan = DynamicUNet.Plan.isotropic(1, 2, stages).withFeatures(4, 16).withSeed(seed);
         try (TensorScope scope = new TensorScope(); DynamicUNet net = new DynamicUNet(plan)) {
+            net.to(device);
             RandomGenerator rng = new RandomGenerator(seed + 1);
             Tensor image = rng.normal(0, 1, 1, 1, size, size, size);
             long[] labels = new long[size * size * size];
@@ -41,8 +46,8 @@ final class UNetCheck {
             for (int z = 0, i = 0; z < size; z++) for (int y = 0; y < size; y++) for (int x = 0; x < size; x++, i++) {
                 labels[i] = (z - c) * (z - c) + (y - c) * (y - c) + (x - c) * (x - c) < r * r ? 1 : 0;
             }
-            Variable logits = net.apply(Variable.constant(image));
-            Variable loss = DiceCeLoss.mist().compute(logits, Tensor.ofLongs(labels, 1, size, size, size), null);
+            Variable logits = net.apply(Variable.constant(image.to(device)));
+            Variable loss = DiceCeLoss.mist().compute(logits, Tensor.ofLongs(labels, 1, size, size, size).to(device), null);
             loss.backward();
             List<String> names = new ArrayList<>();
             List<float[]> grads = new ArrayList<>();
