@@ -170,6 +170,33 @@ class TrainPredictCommandsTest {
         assertTrue(swa.err().contains("no swa weights") && swa.err().contains("--swa"), swa.err());
     }
 
+    /**
+     * The CUDA backend through the CLI, on the emulator: a fold trained (one step) and a case
+     * predicted with --device emulator; without a GPU --device cuda stops before any work, saying why.
+     */
+    @Test void trainAndPredictOnTheEmulatedDevice() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.voxelforge.core.cuda.EmulatedKernels.availability().available(),
+                () -> "kernel emulator unavailable: " + org.voxelforge.core.cuda.EmulatedKernels.availability().reason());
+        Path r = copyAnalysis("emulated");
+        CliRun t = CliRun.run("train", "--results", r.toString(), "--numpy", numpy.toString(), "--folds", "0", "--no-predict", "--epochs", "1",
+                "--steps-per-epoch", "1", "--features", "4,16", "--augmentation", "none", "--validate-every", "0", "--device", "emulator");
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertTrue(Files.isRegularFile(r.resolve("folds/fold_0/models/final.safetensors")), t.out());
+        Path out = tmp.resolve("emulated-predictions");
+        CliRun p = CliRun.run("predict", "--results", r.toString(), "--data", data.resolve("dataset.json").toString(), "--output",
+                out.toString(), "--checkpoint", "final", "--sw-overlap", "0", "--device", "emulator");
+        assertEquals(0, p.code(), p.out() + p.err());
+        try (var files = Files.list(out)) {
+            assertEquals(1, files.filter(f -> f.toString().endsWith(".nii.gz")).count(), p.out());
+        }
+        if (!org.voxelforge.core.cuda.CudaRuntime.isAvailable()) {
+            CliRun gpu = CliRun.run("train", "--results", copyAnalysis("gpu").toString(), "--numpy", numpy.toString(), "--folds", "0",
+                    "--device", "cuda");
+            assertEquals(2, gpu.code(), gpu.out() + gpu.err());
+            assertTrue(gpu.err().contains("--device cuda") && gpu.err().contains("--device cpu"), gpu.err());
+        }
+    }
+
     @Test void badInputsNameTheProblem() throws Exception {
         CliRun noNumpy = CliRun.run("train", "--results", results.toString(), "--numpy", tmp.resolve("nowhere").toString());
         assertEquals(2, noNumpy.code());
