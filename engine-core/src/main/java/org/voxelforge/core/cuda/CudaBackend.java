@@ -587,6 +587,59 @@ public final class CudaBackend implements Backend {
         return y;
     }
 
+    // ---- fused optimizer steps (called by nn's optimizers for parameters on this device) --------
+
+    /**
+     * One SGD step of a float32 parameter in place (FusedKernels.sgdStep over a one-row table),
+     * with SGD's rule: {@code momentum} is the momentum buffer (null without momentum), filled
+     * from the gradient on the {@code first} step. Returns false, doing nothing, when an operand
+     * is not a contiguous float32 tensor on this device (the caller then takes its host path).
+     */
+    public boolean fusedSgdStep(Tensor param, Tensor grad, Tensor momentum, double lr, double mu, double dampening, double weightDecay,
+                                boolean nesterov, boolean first) {
+        if (!fusable(param, grad, momentum)) return false;
+        try (Tensor table = parameterTable(param, grad, momentum, null)) {
+            fused.sgdStep(mem.ptr(table), 1, param.numel(), lr, mu, dampening, weightDecay, nesterov, first, 0, stream());
+        }
+        param.storage().bumpVersion();
+        if (momentum != null) momentum.storage().bumpVersion();
+        return true;
+    }
+
+    /**
+     * One AdamW step number {@code step} (from 1) of a float32 parameter in place
+     * (FusedKernels.adamwStep), {@code weightDecay} decoupled; Adam without weight decay is the
+     * same step. Returns false, doing nothing, when an operand is not a contiguous float32 tensor
+     * on this device.
+     */
+    public boolean fusedAdamwStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2,
+                                  double eps, double weightDecay, long step) {
+        if (!fusable(param, grad, expAvg, expAvgSq)) return false;
+        try (Tensor table = parameterTable(param, grad, expAvg, expAvgSq)) {
+            fused.adamwStep(mem.ptr(table), 1, param.numel(), lr, beta1, beta2, eps, weightDecay, step, 0, stream());
+        }
+        param.storage().bumpVersion();
+        expAvg.storage().bumpVersion();
+        expAvgSq.storage().bumpVersion();
+        return true;
+    }
+
+    /** Whether the fused steps take these operands: contiguous float32 tensors on this device (nulls allowed). */
+    public boolean fusable(Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t != null && (t.dtype() != DType.FLOAT32 || !t.isContiguous() || !t.device().equals(device()) || t.numel() == 0)) return false;
+        }
+        return true;
+    }
+
+    /** The optimizer kernels' table row (FusedKernels.OPT_ROW uint64s): param, grad, state0, state1, numel. */
+    private Tensor parameterTable(Tensor param, Tensor grad, Tensor s0, Tensor s1) {
+        long[] row = {mem.ptr(param), mem.ptr(grad), mem.ptr(s0), mem.ptr(s1), param.numel()};
+        try (Tensor host = Tensor.ofLongs(row, FusedKernels.OPT_ROW)) {
+            return mem.upload(host);
+        }
+    }
+
     // ---- dtype checks and the host fallback -----------------------------------------------------
 
     /** Every non-null operand is float32 (the kernels' type). */

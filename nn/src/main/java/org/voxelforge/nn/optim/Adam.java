@@ -40,6 +40,15 @@ public class Adam extends Optimizer {
         requireAtLeast(g, gi, "weight_decay", 0);
     }
 
+    /** The fused AdamW kernel: AdamW, or Adam without weight decay, without amsgrad and the l1/l2 penalties. */
+    @Override protected final boolean updateOnDevice(Tensor param, Tensor grad, ParamState st, ParamGroup g) {
+        var cuda = cudaBackend(param);
+        double wd = g.get("weight_decay");
+        if (cuda == null || !cuda.fusable(param, grad) || g.flag("amsgrad") || g.get("l1") != 0 || g.get("l2") != 0 || (!decoupled && wd != 0)) return false;
+        Tensor m = st.zerosLike("exp_avg", param), v = st.zerosLike("exp_avg_sq", param);
+        return cuda.fusedAdamwStep(param, grad, m, v, g.lr(), g.get("beta1"), g.get("beta2"), g.get("eps"), decoupled ? wd : 0, st.step());
+    }
+
     @Override protected final void update(Tensor param, Tensor grad, ParamState st, ParamGroup g) {
         double lr = g.lr(), b1 = g.get("beta1"), b2 = g.get("beta2"), eps = g.get("eps"), wd = g.get("weight_decay");
         double l1 = g.get("l1"), l2 = g.get("l2");

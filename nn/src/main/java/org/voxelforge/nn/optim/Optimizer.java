@@ -120,7 +120,7 @@ public abstract class Optimizer implements AutoCloseable {
                     st.step++;
                     if (value.device().isCpu()) {
                         update(value, grad, st, g);
-                    } else {
+                    } else if (!updateOnDevice(value, grad, st, g)) {
                         // the update rules are per-element host loops: run them on host copies (state stays on the
                         // host) and copy the parameter back; correct for every rule, at three transfers per parameter
                         Tensor hv = value.to(Device.CPU), hg = grad.to(Device.CPU);
@@ -131,6 +131,17 @@ public abstract class Optimizer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Updates a parameter that lives on a device with a fused device kernel and returns true, or
+     * returns false (the default) so that {@link #step()} runs {@link #update} on host copies.
+     */
+    protected boolean updateOnDevice(Tensor param, Tensor grad, ParamState st, ParamGroup g) { return false; }
+
+    /** The CUDA backend of a device tensor, or null (the CPU). */
+    static org.voxelforge.core.cuda.CudaBackend cudaBackend(Tensor t) {
+        return t.backend() instanceof org.voxelforge.core.cuda.CudaBackend c ? c : null;
     }
 
     /** True when {@link #step()} would update {@code p}. */

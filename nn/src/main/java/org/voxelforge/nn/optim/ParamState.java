@@ -30,8 +30,13 @@ public final class ParamState implements AutoCloseable {
     public Tensor zerosLike(String name, Tensor like) {
         Tensor t = buffers.get(name);
         if (t == null) {
-            t = TensorScope.untrack(Tensor.zeros(like.dtype(), like.dims()));
+            t = TensorScope.untrack(Tensor.zeros(like.device(), like.dtype(), like.dims()));
             buffers.put(name, t);
+        } else if (!t.device().equals(like.device())) {
+            // state loaded from a file (host) for a parameter on a device, or the other way round
+            Tensor moved = t.to(like.device());
+            put(name, moved);
+            t = moved;
         }
         return t;
     }

@@ -44,6 +44,16 @@ public final class SGD extends Optimizer {
         }
     }
 
+    /** The fused SGD kernel, where the rule needs nothing it lacks (the l1/l2 penalties). */
+    @Override protected boolean updateOnDevice(Tensor param, Tensor grad, ParamState st, ParamGroup g) {
+        var cuda = cudaBackend(param);
+        if (cuda == null || !cuda.fusable(param, grad) || g.get("l1") != 0 || g.get("l2") != 0) return false;
+        double mu = g.get("momentum");
+        boolean first = !st.has("momentum_buffer");
+        Tensor b = mu != 0 ? st.zerosLike("momentum_buffer", param) : null;
+        return cuda.fusedSgdStep(param, grad, b, g.lr(), mu, g.get("dampening"), g.get("weight_decay"), g.flag("nesterov"), first);
+    }
+
     @Override protected void update(Tensor param, Tensor grad, ParamState st, ParamGroup g) {
         double lr = g.lr(), mu = g.get("momentum"), tau = g.get("dampening"), wd = g.get("weight_decay");
         double l1 = g.get("l1"), l2 = g.get("l2");
