@@ -7,6 +7,11 @@ weights on nearest-downsampled targets, and Adam (lr 1e-3); one training step at
 
 Run with Debian's Python (python3-torch): /usr/bin/python3 bench/scripts/torch_unet_step.py
     [base=8] [stages=4] [patch=32] [batch=2] [steps=60] [max=64]     (same arguments as TrainStepTiming)
+    [device=cpu] [optimizer=adam] [compile=0]
+On a GPU (device cuda; the peer of `voxelforge bench train-step --device cuda`, whose default
+optimizer is sgd: SGD lr 1e-2, Nesterov momentum 0.99, weight decay 3e-5) each step ends with a
+synchronisation, and the peak of torch.cuda.max_memory_allocated is printed; compile=1 wraps the
+model in torch.compile.
 Prints each step's wall and process-CPU milliseconds, then the medians of the last 10 steps.
 """
 import statistics
@@ -84,13 +89,21 @@ def labels(batch, patch):
 
 
 def main():
-    a = [int(v) for v in sys.argv[1:]] + [None] * 6
+    a = [int(v) for v in sys.argv[1:7]] + [None] * 6
     base, stages, patch, batch, steps, maxf = [v if v is not None else d for v, d in zip(a[:6], (8, 4, 32, 2, 60, 64))]
+    device = sys.argv[7] if len(sys.argv) > 7 else "cpu"
+    optimizer = sys.argv[8] if len(sys.argv) > 8 else "adam"
+    compiled = len(sys.argv) > 9 and sys.argv[9] == "1"
+    if device != "cpu":
+        torch.backends.cudnn.benchmark = True
     torch.manual_seed(1)
-    net = UNet(base, stages, maxf)
-    opt = torch.optim.Adam(net.parameters(), 1e-3)
-    images = torch.randn(batch, CHANNELS, patch, patch, patch)
-    target = labels(batch, patch)
+    net = UNet(base, stages, maxf).to(device)
+    opt = (torch.optim.SGD(net.parameters(), 1e-2, momentum=0.99, nesterov=True, weight_decay=3e-5) if optimizer == "sgd"
+           else torch.optim.Adam(net.parameters(), 1e-3))
+    model = torch.compile(net) if compiled else net
+    images = torch.randn(batch, CHANNELS, patch, patch, patch).to(device)
+    target = labels(batch, patch).to(device)
+    print("device %s, optimizer %s, compile %s" % (device, optimizer, compiled))
     print("torch %s train step: U-Net features %d..%d, %d stages, input [%d, %d, %d, %d, %d], %d threads, mkldnn %s"
           % (torch.__version__, base, maxf, stages, batch, CHANNELS, patch, patch, patch, torch.get_num_threads(),
              torch.backends.mkldnn.is_available()))
@@ -98,7 +111,7 @@ def main():
     for s in range(steps):
         t0, c0 = time.perf_counter(), time.process_time()
         opt.zero_grad()
-        heads = net(images)
+        heads = model(images)
         w = nnunet_weights(len(heads))
         loss = 0
         for k, (h, wk) in enumerate(zip(heads, w)):
@@ -108,12 +121,15 @@ def main():
             loss = loss + wk * dice_ce(h, tk)
         loss.backward()
         opt.step()
+        value = loss.item()  # waits for the device
         wall.append((time.perf_counter() - t0) * 1e3)
         cpu.append((time.process_time() - c0) * 1e3)
-        print("step %3d  %8.1f ms wall  %8.1f ms cpu  loss %.9f" % (s + 1, wall[-1], cpu[-1], loss.item()))
+        print("step %3d  %8.1f ms wall  %8.1f ms cpu  loss %.9f" % (s + 1, wall[-1], cpu[-1], value))
     tail = min(10, steps)
     print("wall: steady %.1f ms/step (median of last %d)" % (statistics.median(wall[-tail:]), tail))
     print("cpu: steady %.1f ms/step (median of last %d)" % (statistics.median(cpu[-tail:]), tail))
+    if device != "cpu":
+        print("peak device memory: %.1f MiB allocated (torch.cuda.max_memory_allocated)" % (torch.cuda.max_memory_allocated() / 2 ** 20))
 
 
 if __name__ == "__main__":

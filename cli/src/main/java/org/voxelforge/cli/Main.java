@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {SynthCommand.class, ConvertMsdCommand.class, ConvertCsvCommand.class, AnalyzeCommand.class,
                 PreprocessCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class, PostprocessCommand.class, EnsembleCommand.class,
                 AverageWeightsCommand.class, RunCommand.class, InspectCommand.class, SelftestCommand.class, DemoCommand.class, InfoCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

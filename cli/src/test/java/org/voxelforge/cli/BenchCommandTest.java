@@ -1,0 +1,28 @@
+package org.voxelforge.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/** `voxelforge bench`, the GPU benchmarks' entry in the distribution, run small on the CPU and the emulator. */
+class BenchCommandTest {
+    @Test void trainStepOnTheCpuAndConvOnTheEmulatorPrintTheirSteadyTimes() {
+        CliRun t = CliRun.run("bench", "train-step", "--features", "4,16", "--stages", "3", "--patch", "16", "--steps", "2");
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertTrue(t.out().contains("step   2") && t.out().contains("steady: "), t.out());
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.voxelforge.core.cuda.EmulatedKernels.availability().available(),
+                () -> "kernel emulator unavailable: " + org.voxelforge.core.cuda.EmulatedKernels.availability().reason());
+        CliRun c = CliRun.run("bench", "conv3d", "--device", "emulator", "--channels", "4", "--patch", "6", "--steps", "2");
+        assertEquals(0, c.code(), c.out() + c.err());
+        assertTrue(c.out().contains("device memory: ") && c.out().contains("host fallbacks: {}"), c.out());
+    }
+
+    @Test void unknownBenchmarksAndDevicesAreRefused() {
+        CliRun bad = CliRun.run("bench", "sideways");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("train-step or conv3d"), bad.err());
+        CliRun dev = CliRun.run("bench", "conv3d", "--device", "tpu");
+        assertEquals(2, dev.code());
+        assertTrue(dev.err().contains("--device") && dev.err().contains("emulator"), dev.err());
+    }
+}
