@@ -7,7 +7,7 @@
 // and restores the signal mask, a system call on every switch, and barriers switch fibers all the
 // time (it used to be half of an emulated run). A switch is an ordinary function call, so the
 // caller has already given up the caller-saved registers; it saves what the SysV ABI says a call
-// preserves: rbx, rbp, r12-r15, rsp, the MXCSR control bits and the x87 control word. Nothing else
+// preserves: rbx, rbp, r12-r15, rsp, MXCSR (its control bits) and the x87 control word. Nothing else
 // of the OS thread changes between fibers (same TLS, same signal mask), and preparing a fiber is
 // a few stores onto its stack: no system call per fiber either. Elsewhere: ucontext.
 #pragma once
@@ -93,13 +93,13 @@ inline void fiber_init(FiberContext& ctx, char* stack, size_t bytes, void (*entr
     uint16_t x87cw;
     asm volatile("stmxcsr %0" : "=m"(mxcsr));
     asm volatile("fnstcw %0" : "=m"(x87cw));
-    frame[0] = mxcsr | (uint64_t)x87cw << 32;  // the fiber starts with the scheduler's FP modes
-    frame[1] = 0;                                // r15
-    frame[2] = 0;                                // r14
+    frame[0] = mxcsr | (uint64_t)x87cw << 32;      // the fiber starts with the scheduler's FP modes
+    frame[1] = 0;                                  // r15
+    frame[2] = 0;                                  // r14
     frame[3] = reinterpret_cast<uint64_t>(entry);  // r13
-    frame[4] = 0;                                // r12
-    frame[5] = 0;                                // rbx
-    frame[6] = 0;                                // rbp
+    frame[4] = 0;                                  // r12
+    frame[5] = 0;                                  // rbx
+    frame[6] = 0;                                  // rbp
     frame[7] = reinterpret_cast<uint64_t>(&vfemu_fiber_start);
     ctx.sp = frame;
 }

@@ -1,10 +1,11 @@
 // vf_emu_runtime.cpp: the scheduler and the C API of the host emulator (see vf_emu.h for the model).
 //
 // A launch runs its blocks one after another on the calling OS thread. Each block's threads are
-// fibers (vf_emu_fiber.h) resumed in linear thread order; a fiber runs until it yields at a barrier or
-// returns. When no fiber can run, a warp whose live lanes all wait at a warp op is released first,
-// else the block is released if all its live threads wait at __syncthreads; anything else (a thread
-// that has returned while others wait, a warp split between two barriers) is an error of the launch.
+// fibers (vf_emu_fiber.h) resumed in linear thread order; a fiber runs until it yields at a barrier
+// or returns. When no fiber can run, a warp whose live lanes all wait at a warp op is released
+// first, else the block is released if all its live threads wait at __syncthreads; anything else (a
+// thread that has returned while others wait, a warp split between two barriers) is an error of
+// the launch.
 #define VF_EMULATE 1
 #include "vf_emu.h"
 #include "vf_emu_fiber.h"
