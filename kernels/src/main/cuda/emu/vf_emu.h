@@ -5,8 +5,8 @@
 // Java launches them through vfemu_launch with the same void** kernelParams as cuLaunchKernel.
 //
 // Execution model (vf_emu_runtime.cpp): one launch runs on the calling OS thread; blocks run one
-// after another; inside a block every CUDA thread is a fiber (ucontext, 64 KiB stack) that runs
-// until it reaches a barrier (__syncthreads, or a warp-synchronous op: shuffles, ballot,
+// after another; inside a block every CUDA thread is a fiber (vf_emu_fiber.h, 64 KiB stack) that
+// runs until it reaches a barrier (__syncthreads, or a warp-synchronous op: shuffles, ballot,
 // __syncwarp) or returns. When every thread of the block (or of the warp) has arrived, they all
 // go on. Threads run in the order of their linear index, so a missing __syncthreads shows up as
 // a read of a value that no thread has written yet. A thread that returns while others wait at

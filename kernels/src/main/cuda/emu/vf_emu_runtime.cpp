@@ -1,15 +1,16 @@
 // vf_emu_runtime.cpp: the scheduler and the C API of the host emulator (see vf_emu.h for the model).
 //
 // A launch runs its blocks one after another on the calling OS thread. Each block's threads are
-// fibers (ucontext) resumed in linear thread order; a fiber runs until it yields at a barrier or
-// returns. When no fiber can run, a warp whose live lanes all wait at a warp op is released first,
-// else the block is released if all its live threads wait at __syncthreads; anything else (a thread
-// that has returned while others wait, a warp split between two barriers) is an error of the launch.
+// fibers (vf_emu_fiber.h) resumed in linear thread order; a fiber runs until it yields at a barrier
+// or returns. When no fiber can run, a warp whose live lanes all wait at a warp op is released
+// first, else the block is released if all its live threads wait at __syncthreads; anything else (a
+// thread that has returned while others wait, a warp split between two barriers) is an error of
+// the launch.
 #define VF_EMULATE 1
 #include "vf_emu.h"
+#include "vf_emu_fiber.h"
 
 #include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,7 +31,7 @@ constexpr unsigned MAX_DYNAMIC_SHARED = 227 * 1024;  // sm_90's opt-in maximum p
 enum class State { RUNNABLE, AT_BLOCK, AT_WARP, EXITED };
 
 struct Fiber {
-    ucontext_t ctx;
+    FiberContext ctx;
     dim3 tid;
     State state = State::RUNNABLE;
     const char* warpOp = nullptr;  // what it waits at when AT_WARP
@@ -69,7 +70,7 @@ struct Launch {
     void** args = nullptr;
     std::vector<Fiber> fibers;
     unsigned current = 0;
-    ucontext_t scheduler;
+    FiberContext scheduler;
     std::string error;
     std::vector<unsigned char> dynamicShared;
     uint64_t exchange[2][MAX_THREADS];  // [buffer][linear thread id]
@@ -108,7 +109,7 @@ void yield(State s) {
     Launch& L = launch();
     Fiber& f = L.fibers[L.current];
     f.state = s;
-    swapcontext(&f.ctx, &L.scheduler);
+    fiber_switch(f.ctx, L.scheduler);
 }
 
 void fiberMain() {
@@ -120,7 +121,7 @@ void fiberMain() {
 void resume(Launch& L, unsigned i) {
     L.current = i;
     threadIdx = L.fibers[i].tid;
-    swapcontext(&L.scheduler, &L.fibers[i].ctx);
+    fiber_switch(L.scheduler, L.fibers[i].ctx);
 }
 
 // Runs the current block to its end; returns false with L.error set on an error.
@@ -131,11 +132,7 @@ bool runBlock(Launch& L) {
         f.tid = dim3(i % blockDim.x, (i / blockDim.x) % blockDim.y, i / (blockDim.x * blockDim.y));
         f.state = State::RUNNABLE;
         f.exchanges = 0;
-        getcontext(&f.ctx);
-        f.ctx.uc_stack.ss_sp = stacks.stack(i);
-        f.ctx.uc_stack.ss_size = STACK_BYTES;
-        f.ctx.uc_link = &L.scheduler;
-        makecontext(&f.ctx, fiberMain, 0);
+        fiber_init(f.ctx, stacks.stack(i), STACK_BYTES, fiberMain);  // a fresh frame on the stack kept for i
     }
     if (!L.dynamicShared.empty()) std::memset(L.dynamicShared.data(), 0xFF, L.dynamicShared.size());
     for (;;) {
