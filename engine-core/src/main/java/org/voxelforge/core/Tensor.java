@@ -166,6 +166,16 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /**
+     * This tensor on {@code target}, giving up this handle: itself when it already lives there,
+     * else a copy there, and this tensor is closed. For temporaries made on the host for a device
+     * op ({@code Tensor.of(..).transferTo(x.device())}), so that nothing is left for the cleaner.
+     */
+    public Tensor transferTo(Device target) {
+        if (target.equals(device())) return this;
+        try (this) { return to(target); }
+    }
+
     /** True when elements are laid out row-major with no gaps (size-1 axes may have any stride). */
     public boolean isContiguous() {
         long expected = 1;

@@ -88,7 +88,8 @@ public final class SafeTensors {
             for (int i = json.length; i < padded; i++) out.write(' ');
             byte[] buf = new byte[1 << 16];
             for (String n : order) {
-                try (Tensor c = tensors.get(n).to(org.voxelforge.core.Device.CPU).contiguous()) { // device tensors are copied to the host
+                // device tensors are copied to the host
+                try (Tensor host = tensors.get(n).to(org.voxelforge.core.Device.CPU); Tensor c = host.contiguous()) {
                     MemorySegment seg = c.segment();
                     long start = c.offset() * c.dtype().byteSize();
                     long bytes = c.numel() * c.dtype().byteSize();

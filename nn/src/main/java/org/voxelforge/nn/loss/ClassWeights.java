@@ -15,6 +15,6 @@ final class ClassWeights {
         int[] dims = new int[logits.rank()];
         java.util.Arrays.fill(dims, 1);
         dims[1] = w.length;
-        return Tensor.of(logits.dtype(), w, dims).to(logits.value().device());
+        return Tensor.of(logits.dtype(), w, dims).transferTo(logits.value().device());
     }
 }

@@ -55,6 +55,6 @@ public final class GeneralizedDiceLoss implements Loss {
             }
             for (int c = 0; c < classes; c++) if (s[row * classes + c] <= 0) w[row * classes + c] = maxFinite;
         }
-        return Tensor.of(targetSums.dtype(), w, targetSums.dims()).to(targetSums.device());
+        return Tensor.of(targetSums.dtype(), w, targetSums.dims()).transferTo(targetSums.device());
     }
 }

@@ -23,7 +23,7 @@ final class NearestResize {
             if (in == out) continue;
             long[] idx = new long[out];
             for (int i = 0; i < out; i++) idx[i] = Math.min(in - 1, (long) Math.floor((i + 0.5) * in / out));
-            r = r.indexSelect(axis, Tensor.ofLongs(idx, out).to(r.device()));
+            r = r.indexSelect(axis, Tensor.ofLongs(idx, out).transferTo(r.device()));
         }
         return r;
     }

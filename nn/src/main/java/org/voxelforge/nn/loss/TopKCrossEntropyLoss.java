@@ -35,7 +35,7 @@ public final class TopKCrossEntropyLoss implements Loss {
         if (selected == null) return LossInputs.zero(x);
         int keep = 0;
         for (double v : selected) keep += (int) v;
-        Tensor sel = Tensor.of(logits.dtype(), selected, nll.dims()).to(nll.value().device());
+        Tensor sel = Tensor.of(logits.dtype(), selected, nll.dims()).transferTo(nll.value().device());
         return nll.mul(Variable.constant(sel)).sum().div(keep);
     }
 

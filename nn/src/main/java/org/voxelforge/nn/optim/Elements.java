@@ -24,7 +24,7 @@ final class Elements {
             throw new IllegalArgumentException(op + ": needs floating-point tensors, got " + t.describe());
         }
         this.onDevice = t.device().isCpu() ? null : t;
-        if (onDevice != null) t = org.voxelforge.core.TensorScope.untrack(t.to(Device.CPU));
+        if (onDevice != null) t = t.to(Device.CPU); // the host copy belongs to the caller's TensorScope
         this.t = t;
         this.seg = t.segment();
         this.dtype = t.dtype();
