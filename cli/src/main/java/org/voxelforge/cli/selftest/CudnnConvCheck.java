@@ -42,14 +42,14 @@ final class CudnnConvCheck {
 
             long xDesc = 0, wDesc = 0, yDesc = 0, conv = 0;
             try {
-                xDesc = dnn.tensorDescriptor(Cudnn.DATA_FLOAT, x.dims(), packedStrides(x.dims()));
+                xDesc = dnn.tensorDescriptor(Cudnn.DATA_FLOAT, x.dims(), Cudnn.packedStrides(x.dims()));
                 wDesc = dnn.filterDescriptor(Cudnn.DATA_FLOAT, Cudnn.FORMAT_NCHW, w.dims());
                 conv = dnn.convolutionDescriptor(p.padding(), p.stride(), p.dilation(), Cudnn.DATA_FLOAT, Cudnn.MATH_FMA, p.groups());
                 int[] cudnnDims = dnn.forwardOutputDims(conv, xDesc, wDesc, 5);
                 if (!Arrays.equals(cudnnDims, yDims)) {
                     return SelfTestResult.fail(name, "cuDNN computes output dims " + Arrays.toString(cudnnDims) + ", the CPU " + Arrays.toString(yDims));
                 }
-                yDesc = dnn.tensorDescriptor(Cudnn.DATA_FLOAT, yDims, packedStrides(yDims));
+                yDesc = dnn.tensorDescriptor(Cudnn.DATA_FLOAT, yDims, Cudnn.packedStrides(yDims));
                 List<Cudnn.AlgoPerf> algos = dnn.forwardAlgorithmsV7(handle, xDesc, wDesc, conv, yDesc);
                 // prefer an algorithm that runs in plain FMA math: a TF32 one would be outside the float32 bound by design
                 Cudnn.AlgoPerf algo = algos.stream().filter(a -> a.status() == Cudnn.STATUS_SUCCESS && a.mathType() == Cudnn.MATH_FMA).findFirst()
@@ -82,16 +82,5 @@ final class CudnnConvCheck {
                 }
             }
         }
-    }
-
-    /** Row-major (NCDHW) strides in elements. */
-    static int[] packedStrides(int[] dims) {
-        int[] st = new int[dims.length];
-        int acc = 1;
-        for (int i = dims.length - 1; i >= 0; i--) {
-            st[i] = acc;
-            acc *= dims[i];
-        }
-        return st;
     }
 }

@@ -34,6 +34,10 @@ import org.voxelforge.core.fused.GroupNormAct;
  * policy. The same class serves a real GPU ({@link #forGpu}) and the emulator ({@link #emulated}),
  * which is how all of it is tested in CI; the reference for every op is {@code Backends.cpu()}.
  *
+ * <p>On a GPU, matmul goes through cuBLAS and conv3d through cuDNN where those libraries load and
+ * take the problem (our GEMM and implicit-GEMM kernels otherwise, and for good after a library
+ * fails, with one line on stderr); {@code -Dvoxelforge.cuda.tf32=true} lets both use TF32.
+ *
  * <p>Data movement (copy, cast, concat, pad, flip, fill) runs on the device for every dtype.
  * Launches return before the kernel finishes on a GPU; reading a result back ({@link #download},
  * {@code Tensor.item()}) waits for it, and an asynchronous kernel error surfaces there.
@@ -50,6 +54,9 @@ public final class CudaBackend implements Backend {
     private final GemmKernels gemm;
     private final IndexKernels indexing;
     private final PoolKernels pool;
+    private volatile CublasMatmul cublas; // null: not tried yet or not available
+    private volatile CudnnConv3d cudnn;
+    private volatile boolean cublasTried, cudnnTried;
     private final CudaKernels basic;
 
     public CudaBackend(Accelerator acc) {
@@ -270,12 +277,67 @@ public final class CudaBackend implements Backend {
 
     // ---- linear algebra -------------------------------------------------------------------------
 
-    /** Our tiled GEMM kernel (cuBLAS is not wired into the backend yet). */
+    /** cuBLAS where it takes the layout (a GPU), else our tiled GEMM kernel. */
     @Override public Tensor matmul(Tensor a, Tensor b) {
         if (!f32(a, b)) return onHost("matmul", why(a, b), h -> Backends.cpu().matmul(h[0], h[1]), a, b);
         Tensor c = mem.empty(DType.FLOAT32, Shape.of(GemmKernels.matmulShape(a.dims(), b.dims())));
-        gemm.matmul(mem.view(a), mem.view(b), mem.ptr(c), stream());
+        CublasMatmul lib = cublas();
+        boolean done = false;
+        if (lib != null) {
+            try {
+                done = lib.matmul(mem.view(a), mem.view(b), mem.ptr(c));
+            } catch (RuntimeException e) {
+                cublas = null;
+                System.err.println("[voxelforge] cuBLAS failed (" + e.getMessage() + "); matmul uses VoxelForge's GEMM kernel from now on");
+            }
+        }
+        if (!done) gemm.matmul(mem.view(a), mem.view(b), mem.ptr(c), stream());
         return c;
+    }
+
+    /** -Dvoxelforge.cuda.tf32=true: cuBLAS and cuDNN may use TF32 tensor cores for float32 (about 1e-3 relative error). */
+    public static boolean tf32() { return Boolean.getBoolean("voxelforge.cuda.tf32"); }
+
+    private CublasMatmul cublas() {
+        if (!cublasTried) {
+            synchronized (this) {
+                if (!cublasTried) {
+                    cublas = acc.blas().map(CublasMatmul::new).orElse(null);
+                    cublasTried = true;
+                }
+            }
+        }
+        return cublas;
+    }
+
+    private CudnnConv3d cudnn() {
+        if (!cudnnTried) {
+            synchronized (this) {
+                if (!cudnnTried) {
+                    try {
+                        cudnn = acc.dnn().map(d -> new CudnnConv3d(acc, d, tf32())).orElse(null);
+                    } catch (IllegalStateException e) { // the version policy refuses this cuDNN
+                        System.err.println("[voxelforge] " + e.getMessage() + "; conv3d uses VoxelForge's kernels");
+                    }
+                    cudnnTried = true;
+                }
+            }
+        }
+        return cudnn;
+    }
+
+    /** Runs {@code call} on cuDNN when present; false when absent or failed (then cuDNN is off for good, said once). */
+    private boolean viaCudnn(java.util.function.Consumer<CudnnConv3d> call) {
+        CudnnConv3d lib = cudnn();
+        if (lib == null) return false;
+        try {
+            call.accept(lib);
+            return true;
+        } catch (RuntimeException e) {
+            cudnn = null;
+            System.err.println("[voxelforge] cuDNN failed (" + e.getMessage() + "); conv3d uses VoxelForge's implicit-GEMM kernels from now on");
+            return false;
+        }
     }
 
     // ---- data movement --------------------------------------------------------------------------
@@ -447,7 +509,14 @@ public final class CudaBackend implements Backend {
         ConvKernels.Geometry geo = ConvKernels.Geometry.of("conv3d", x.dims(), w.dims(), p);
         Tensor y = mem.empty(DType.FLOAT32, ys);
         try (Tensor xc = dense(x); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
-            conv.forward(geo, mem.ptr(xc), mem.ptr(wc), mem.ptr(bc), mem.ptr(y), stream());
+            if (viaCudnn(lib -> lib.forward(x.dims(), w.dims(), ys.dims(), p, mem.ptr(xc), mem.ptr(wc), mem.ptr(y)))) {
+                if (bc != null) {
+                    int[] bd = {1, ys.dim(1), 1, 1, 1};
+                    tk.binary(BinaryOp.ADD, mem.view(y), new View(mem.ptr(bc), bd, StridedLayout.contiguousStrides(bd)), mem.ptr(y), stream());
+                }
+            } else {
+                conv.forward(geo, mem.ptr(xc), mem.ptr(wc), mem.ptr(bc), mem.ptr(y), stream());
+            }
         } catch (RuntimeException | Error e) {
             y.close();
             throw e;
@@ -464,7 +533,9 @@ public final class CudaBackend implements Backend {
         ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, xShape.dims(), w.dims(), p);
         Tensor dx = mem.empty(DType.FLOAT32, xShape);
         try (Tensor gc = dense(gradY); Tensor wc = dense(w)) {
-            conv.backwardData(geo, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx), stream());
+            if (!viaCudnn(lib -> lib.backwardData(xShape.dims(), w.dims(), gradY.dims(), p, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx)))) {
+                conv.backwardData(geo, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx), stream());
+            }
         } catch (RuntimeException | Error e) {
             dx.close();
             throw e;
@@ -480,9 +551,12 @@ public final class CudaBackend implements Backend {
         checkGradY(op, gradY, p.checkForward(op, x.shape(), wShape, null), "input " + x.shape() + ", weight " + wShape);
         ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, x.dims(), wShape.dims(), p);
         Tensor dw = mem.empty(DType.FLOAT32, wShape);
-        try (Tensor gc = dense(gradY); Tensor xc = dense(x);
-             Tensor scratch = mem.empty(DType.FLOAT32, Shape.of((int) Math.max(1, conv.backwardWeightScratch(geo))))) {
-            conv.backwardWeight(geo, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw), mem.ptr(scratch), stream());
+        try (Tensor gc = dense(gradY); Tensor xc = dense(x)) {
+            if (!viaCudnn(lib -> lib.backwardFilter(x.dims(), wShape.dims(), gradY.dims(), p, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw)))) {
+                try (Tensor scratch = mem.empty(DType.FLOAT32, Shape.of((int) Math.max(1, conv.backwardWeightScratch(geo))))) {
+                    conv.backwardWeight(geo, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw), mem.ptr(scratch), stream());
+                }
+            }
         } catch (RuntimeException | Error e) {
             dw.close();
             throw e;

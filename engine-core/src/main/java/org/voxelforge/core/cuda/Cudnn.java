@@ -157,6 +157,17 @@ public final class Cudnn {
 
     // ---- descriptors ---------------------------------------------------------------------------
 
+    /** Row-major (NCDHW) strides in elements, for {@link #tensorDescriptor}. */
+    public static int[] packedStrides(int[] dims) {
+        int[] st = new int[dims.length];
+        int acc = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            st[i] = acc;
+            acc = Math.multiplyExact(acc, dims[i]);
+        }
+        return st;
+    }
+
     /** A tensor descriptor with explicit dims and strides in elements, always in NCDHW dim order (strides give the layout). */
     public long tensorDescriptor(int dataType, int[] dims, int[] strides) {
         if (dims.length != strides.length || dims.length < 3 || dims.length > 8) {

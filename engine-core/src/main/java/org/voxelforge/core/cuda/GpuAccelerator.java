@@ -8,7 +8,8 @@ import org.voxelforge.core.Device;
  * A CUDA GPU as an {@link Accelerator}: its caching allocator, the fatbin's kernels, the driver's
  * copies, all on the legacy default stream (one compute stream per device to start; the
  * synchronous copies then order themselves after the queued kernels). cuBLAS and cuDNN are used
- * when their libraries load; {@code -Dvoxelforge.cudnn=off} forces our own conv kernels.
+ * when their libraries load; {@code -Dvoxelforge.cudnn=off} forces our own conv kernels and
+ * {@code -Dvoxelforge.cublas=off} our own GEMM kernel.
  *
  * <p>UNVERIFIED on a GPU: written and reviewed, but every session so far had no GPU; the same
  * backend code runs in CI over {@link EmulatedAccelerator}.
@@ -73,10 +74,12 @@ public final class GpuAccelerator implements Accelerator {
         Optional<BlasHandle> b = blas;
         if (b == null) {
             synchronized (this) {
-                if (blas == null) blas = tryLoad("cuBLAS", () -> {
+                if (blas == null) blas = "off".equalsIgnoreCase(System.getProperty("voxelforge.cublas", "")) ? Optional.empty()
+                        : tryLoad("cuBLAS", () -> {
                     Cublas c = CudaRuntime.get().cublas();
                     long h = device.cublasHandle();
                     c.setStream(h, stream());
+                    c.setMathMode(h, CudaBackend.tf32() ? Cublas.MathMode.TF32_TENSOR_OP : Cublas.MathMode.DEFAULT);
                     return new BlasHandle(c, h);
                 });
                 b = blas;
