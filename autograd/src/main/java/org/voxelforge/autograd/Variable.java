@@ -47,6 +47,17 @@ public final class Variable implements AutoCloseable {
     /** A leaf that requires grad, with a name shown by {@link GraphInspector}. */
     public static Variable param(Tensor value, String name) { return param(value).named(name); }
 
+    /**
+     * A differentiable op defined outside this package (a fused kernel, say), recorded like the
+     * built-in ones: {@code forward} computes the output from the inputs' values and may save
+     * tensors in the context; {@code backward} returns one gradient per input (null where an input
+     * needs none) from the saved tensors and the output's gradient.
+     */
+    public static Variable custom(String name, List<Variable> inputs, java.util.function.Function<Context, Tensor> forward,
+                                  Node.Backward backward) {
+        return Op.apply(name, inputs, forward::apply, backward);
+    }
+
     /** A leaf that does not require grad (data, labels, masks). */
     public static Variable constant(Tensor value) { return new Variable(value, false, null); }
 

@@ -661,6 +661,52 @@ public final class CudaBackend implements Backend {
         return y;
     }
 
+    // ---- fused softmax + Dice + cross-entropy (called by nn's DiceCeLoss for logits on this device) --
+
+    /**
+     * The statistics of {@link org.voxelforge.core.fused.DiceCe#statistics} for float32 logits
+     * [N, C, spatial...], int32 labels [N, spatial...] and a float32 mask of the labels' shape (or
+     * null), computed on the device and copied back (N*C*4 + N*3 doubles; the host forms the loss
+     * with DiceCe.finish).
+     */
+    public double[] diceCeStatistics(Tensor logits, Tensor labels, Tensor mask) {
+        org.voxelforge.core.fused.DiceCe.Geometry geo = diceCeGeometry(logits, labels, mask);
+        try (Tensor l = dense(logits); Tensor y = dense(labels); Tensor m = mask == null ? null : dense(mask);
+             Tensor stats = mem.empty(DType.FLOAT64, geo.statsLength());
+             Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.diceCeScratch(geo)))) {
+            fused.diceCeStatistics(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(stats), mem.ptr(scratch), stream());
+            return stats.toDoubleArray();
+        }
+    }
+
+    /** dlogits (float32, logits' shape) from DiceCe.finish's coefficients, softmax recomputed on the device. */
+    public Tensor diceCeBackward(Tensor logits, Tensor labels, Tensor mask, org.voxelforge.core.fused.DiceCe.Result r, boolean squared) {
+        org.voxelforge.core.fused.DiceCe.Geometry geo = diceCeGeometry(logits, labels, mask);
+        Tensor d = mem.empty(DType.FLOAT32, logits.shape());
+        try (Tensor l = dense(logits); Tensor y = dense(labels); Tensor m = mask == null ? null : dense(mask);
+             Tensor hi = Tensor.of(r.coefI(), r.coefI().length); Tensor hp = Tensor.of(r.coefP(), r.coefP().length);
+             Tensor ci = mem.upload(hi); Tensor cp = mem.upload(hp)) {
+            fused.diceCeBackward(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(ci), mem.ptr(cp), r.ceScale(), squared, mem.ptr(d), stream());
+        } catch (RuntimeException | Error e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    private org.voxelforge.core.fused.DiceCe.Geometry diceCeGeometry(Tensor logits, Tensor labels, Tensor mask) {
+        String op = "diceCe on logits " + logits.describe() + ", labels " + labels.describe() + (mask == null ? "" : ", mask " + mask.describe());
+        if (logits.dtype() != DType.FLOAT32 || labels.dtype() != DType.INT32 || (mask != null && mask.dtype() != DType.FLOAT32)) {
+            throw new IllegalArgumentException(op + ": expected float32 logits, int32 labels and a float32 mask");
+        }
+        if (logits.rank() < 3) throw new IllegalArgumentException(op + ": logits must be [N, C, spatial...]");
+        long s = logits.numel() / Math.max(1, (long) logits.dim(0) * logits.dim(1));
+        if (labels.numel() != (long) logits.dim(0) * s || (mask != null && mask.numel() != labels.numel()) || s > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": labels (and mask) must have N * spatial = " + logits.dim(0) * s + " elements");
+        }
+        return new org.voxelforge.core.fused.DiceCe.Geometry(logits.dim(0), logits.dim(1), (int) s);
+    }
+
     // ---- fused optimizer steps (called by nn's optimizers for parameters on this device) --------
 
     /**

@@ -11,6 +11,9 @@ import org.voxelforge.core.Tensor;
 public final class CrossEntropyLoss implements Loss {
     private final double[] classWeights;
 
+    /** True without class weights: the form the fused Dice + CE kernels compute. */
+    boolean unweighted() { return classWeights == null; }
+
     /** Unweighted cross-entropy. */
     public CrossEntropyLoss() { this(null); }
 

@@ -26,7 +26,14 @@ public final class DiceCeLoss implements Loss {
 
     @Override public String name() { return "dice_ce"; }
 
+    /**
+     * On a CUDA-backend device, with integer labels and an unweighted CE, the whole loss is one
+     * fused pass forward and one backward ({@link FusedDiceCe}); elsewhere it is composed of ops.
+     */
     @Override public Variable compute(Variable logits, Tensor target, Tensor maskOrNull) {
+        if (ce.unweighted() && FusedDiceCe.applies(logits, target)) {
+            return FusedDiceCe.compute(logits, target, maskOrNull, dice.fusedOptions(diceWeight, ceWeight));
+        }
         return dice.compute(logits, target, maskOrNull).mul(diceWeight)
                 .add(ce.compute(logits, target, maskOrNull).mul(ceWeight));
     }

@@ -49,6 +49,11 @@ public final class SoftDiceLoss implements Loss {
 
     public boolean includeBackground() { return includeBackground; }
 
+    /** These settings with the weights of a Dice + CE sum, for the fused kernels (core.fused.DiceCe). */
+    org.voxelforge.core.fused.DiceCe.Options fusedOptions(double diceWeight, double ceWeight) {
+        return new org.voxelforge.core.fused.DiceCe.Options(squared, batchDice, includeBackground, smooth, diceWeight, ceWeight);
+    }
+
     @Override public String name() { return "dice"; }
 
     @Override public Variable compute(Variable logits, Tensor target, Tensor maskOrNull) {
