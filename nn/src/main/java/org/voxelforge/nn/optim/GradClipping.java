@@ -42,6 +42,10 @@ public final class GradClipping {
 
     /** The {@code normType}-norm of all gradients together (0 when none has a gradient). */
     public static double globalNorm(Iterable<Variable> params, double normType) {
+        if (normType == 2) {
+            Double onDevice = deviceSquaredSum(params);
+            if (onDevice != null) return Math.sqrt(onDevice);
+        }
         boolean inf = Double.isInfinite(normType);
         double acc = 0;
         for (Variable p : params) {
@@ -61,11 +65,33 @@ public final class GradClipping {
         return normType == 2 ? Math.sqrt(acc) : Math.pow(acc, 1 / normType);
     }
 
+    /**
+     * The sum of squares of all gradients when they live on a device, reduced there and read once
+     * (one synchronisation instead of copying every gradient to the host); null for CPU gradients.
+     */
+    private static Double deviceSquaredSum(Iterable<Variable> params) {
+        try (NoGrad ignored = NoGrad.enter(); org.voxelforge.core.TensorScope scope = new org.voxelforge.core.TensorScope()) {
+            Tensor acc = null;
+            for (Variable p : params) {
+                Tensor g = p.grad();
+                if (g == null) continue;
+                if (g.device().isCpu()) return null;
+                Tensor part = g.mul(g).sum();
+                acc = acc == null ? part : acc.add(part);
+            }
+            return acc == null ? null : acc.item();
+        }
+    }
+
     private static void scale(Iterable<Variable> params, double coef) {
         try (NoGrad ignored = NoGrad.enter()) {
             for (Variable p : params) {
                 Tensor g = p.grad();
                 if (g == null) continue;
+                if (!g.device().isCpu()) {
+                    try (Tensor scaled = g.mul(coef)) { g.copy_(scaled); }
+                    continue;
+                }
                 Elements el = new Elements(g, "clipGradNorm");
                 Optimizer.forEachElement(g.numel(), (lo, hi) -> {
                     for (long i = lo; i < hi; i++) el.set(i, el.get(i) * coef);
