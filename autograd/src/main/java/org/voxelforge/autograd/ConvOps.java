@@ -34,13 +34,22 @@ public final class ConvOps {
 
     public static Variable conv3d(Variable x, Variable w, Variable bias, Conv3dParams p) {
         Shape xs = x.shape(), ws = w.shape();
-        return Op.apply("conv3d", inputs(x, w, bias),
+        boolean bf16 = Autocast.active();
+        return Op.apply(bf16 ? "conv3d (bf16)" : "conv3d", inputs(x, w, bias),
                 ctx -> {
+                    if (bf16) {
+                        try (Tensor xb = Autocast.toBf16(x.value()); Tensor wb = Autocast.toBf16(w.value());
+                             Tensor xr = Autocast.toF32(xb); Tensor wr = Autocast.toF32(wb)) {
+                            ctx.save(xb, wb);
+                            return xr.backend().conv3d(xr, wr, bias == null ? null : bias.value(), p);
+                        }
+                    }
                     ctx.save(x.value(), w.value());
                     return x.value().backend().conv3d(x.value(), w.value(), bias == null ? null : bias.value(), p);
                 },
-                (ctx, g) -> {
-                    Tensor xv = ctx.saved(0), wv = ctx.saved(1);
+                (ctx, g0) -> {
+                    Tensor g = bf16 ? Autocast.rounded(g0) : g0;
+                    Tensor xv = Autocast.toF32(ctx.saved(0)), wv = Autocast.toF32(ctx.saved(1));
                     Tensor gx = x.requiresGrad() ? g.backend().conv3dBackwardData(g, wv, xs, p) : null;
                     Tensor gw = w.requiresGrad() ? g.backend().conv3dBackwardWeight(g, xv, ws, p) : null;
                     Tensor gb = bias != null && bias.requiresGrad() ? biasGrad(g) : null;
@@ -50,13 +59,22 @@ public final class ConvOps {
 
     public static Variable convTranspose3d(Variable x, Variable w, Variable bias, Conv3dParams p) {
         Shape ws = w.shape();
-        return Op.apply("conv_transpose3d", inputs(x, w, bias),
+        boolean bf16 = Autocast.active();
+        return Op.apply(bf16 ? "conv_transpose3d (bf16)" : "conv_transpose3d", inputs(x, w, bias),
                 ctx -> {
+                    if (bf16) {
+                        try (Tensor xb = Autocast.toBf16(x.value()); Tensor wb = Autocast.toBf16(w.value());
+                             Tensor xr = Autocast.toF32(xb); Tensor wr = Autocast.toF32(wb)) {
+                            ctx.save(xb, wb);
+                            return ConvTranspose3d.forward(xr, wr, bias == null ? null : bias.value(), p);
+                        }
+                    }
                     ctx.save(x.value(), w.value());
                     return ConvTranspose3d.forward(x.value(), w.value(), bias == null ? null : bias.value(), p);
                 },
-                (ctx, g) -> {
-                    Tensor xv = ctx.saved(0), wv = ctx.saved(1);
+                (ctx, g0) -> {
+                    Tensor g = bf16 ? Autocast.rounded(g0) : g0;
+                    Tensor xv = Autocast.toF32(ctx.saved(0)), wv = Autocast.toF32(ctx.saved(1));
                     Tensor gx = x.requiresGrad() ? ConvTranspose3d.backwardData(g, wv, p) : null;
                     Tensor gw = w.requiresGrad() ? ConvTranspose3d.backwardWeight(g, xv, ws, p) : null;
                     Tensor gb = bias != null && bias.requiresGrad() ? biasGrad(g) : null;

@@ -33,14 +33,23 @@ final class MatmulOp {
     /** Both operands have rank >= 2. */
     private static Variable matmul2(Variable a, Variable b) {
         boolean needA = a.requiresGrad(), needB = b.requiresGrad(); // fixed now: what is saved depends on it
-        return Op.apply("matmul", List.of(a, b),
+        boolean bf16 = Autocast.active();
+        return Op.apply(bf16 ? "matmul (bf16)" : "matmul", List.of(a, b),
                 ctx -> {
+                    if (bf16) {
+                        try (Tensor ab = Autocast.toBf16(a.value()); Tensor bb = Autocast.toBf16(b.value());
+                             Tensor ar = Autocast.toF32(ab); Tensor br = Autocast.toF32(bb)) {
+                            ctx.save(needB ? ab : null, needA ? bb : null);
+                            return ar.matmul(br);
+                        }
+                    }
                     ctx.save(needB ? a.value() : null, needA ? b.value() : null);
                     return a.value().matmul(b.value());
                 },
-                (ctx, g) -> {
-                    Tensor ga = needA ? g.matmul(ctx.saved(1).transpose(-1, -2)) : null;
-                    Tensor gb = needB ? ctx.saved(0).transpose(-1, -2).matmul(g) : null;
+                (ctx, g0) -> {
+                    Tensor g = bf16 ? Autocast.rounded(g0) : g0;
+                    Tensor ga = needA ? g.matmul(Autocast.toF32(ctx.saved(1)).transpose(-1, -2)) : null;
+                    Tensor gb = needB ? Autocast.toF32(ctx.saved(0)).transpose(-1, -2).matmul(g) : null;
                     return new Tensor[] {ga, gb};
                 });
     }

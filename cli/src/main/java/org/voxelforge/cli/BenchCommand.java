@@ -59,6 +59,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "sgd", description = "train-step: sgd (nnU-Net's, Nesterov 0.99) or adam (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
+    @Option(names = "--precision", defaultValue = "fp32", description = "train-step: fp32 or bf16 (autocast) (default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--steps", defaultValue = "20", description = "Repetitions (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -88,9 +91,10 @@ final class BenchCommand implements Callable<Integer> {
         if (features.length != 2) throw new IllegalArgumentException("--features needs base,max");
         int channels = 4, classes = 4;
         DynamicUNet.Plan plan = DynamicUNet.Plan.isotropic(channels, classes, stages).withFeatures(features[0], features[1]).withSeed(1);
-        System.out.printf(Locale.ROOT, "DynamicUNet %d stages, features %d..%d, input [%d, %d, %d^3], Dice+CE with deep supervision, %s%n",
-                stages, features[0], features[1], batch, channels, patch, optimizer);
+        System.out.printf(Locale.ROOT, "DynamicUNet %d stages, features %d..%d, input [%d, %d, %d^3], Dice+CE with deep supervision, %s, %s%n",
+                stages, features[0], features[1], batch, channels, patch, optimizer, precision);
         double[] ms = new double[steps];
+        boolean bf16 = TrainingFlags.bf16(precision);
         try (TensorScope outer = new TensorScope(); DynamicUNet net = new DynamicUNet(plan)) {
             net.to(d);
             Optimizer opt = switch (optimizer) {
@@ -109,9 +113,12 @@ final class BenchCommand implements Callable<Integer> {
                     double value;
                     try (TensorScope scope = new TensorScope()) {
                         opt.zeroGrad();
-                        List<Variable> heads = net.forwardDeep(Variable.constant(images));
-                        if (loss == null) loss = DeepSupervisionLoss.nnUNet(Losses.create("dice_ce"), heads.size());
-                        Variable l = loss.compute(heads, labels, null);
+                        Variable l;
+                        try (org.voxelforge.autograd.Autocast a = bf16 ? org.voxelforge.autograd.Autocast.bf16() : null) {
+                            List<Variable> heads = net.forwardDeep(Variable.constant(images));
+                            if (loss == null) loss = DeepSupervisionLoss.nnUNet(Losses.create("dice_ce"), heads.size());
+                            l = loss.compute(heads, labels, null);
+                        }
                         l.backward();
                         opt.step();
                         value = l.value().item(); // waits for the device

@@ -106,8 +106,19 @@ final class TrainingFlags {
     @Option(names = "--device", defaultValue = "cpu", description = DeviceFlag.DESCRIPTION)
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or bf16: conv and matmul on bf16 inputs with float32 accumulation and master weights (default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--stop-after", defaultValue = "0", description = "End each fold after this many epochs (resumable with --resume); 0 = train to the end.")
     int stopAfter;
+
+    static boolean bf16(String precision) {
+        return switch (precision.toLowerCase(java.util.Locale.ROOT)) {
+            case "fp32", "float32" -> false;
+            case "bf16", "bfloat16" -> true;
+            default -> throw new IllegalArgumentException("--precision: expected fp32 or bf16, got '" + precision + "'");
+        };
+    }
 
     TrainRequest request(Path results, Path numpy, AnalysisConfig cfg, boolean predictHeldOut) {
         if (!model.equals("nnunet") && !model.equals("dynamic_unet")) {
@@ -132,6 +143,6 @@ final class TrainingFlags {
         }
         return new TrainRequest(results, numpy, t, fs, features[0], features[1], regions, oversampling, classProbabilities, augmentation,
                 valPercent, workers, prefetch, pretrained, freeze == null ? List.of() : freeze, resume, overwrite, predictHeldOut, stopAfter,
-                DeviceFlag.parse(device));
+                DeviceFlag.parse(device), bf16(precision));
     }
 }

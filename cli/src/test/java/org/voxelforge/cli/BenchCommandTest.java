@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /** `voxelforge bench`, the GPU benchmarks' entry in the distribution, run small on the CPU and the emulator. */
 class BenchCommandTest {
     @Test void trainStepOnTheCpuAndConvOnTheEmulatorPrintTheirSteadyTimes() {
-        CliRun t = CliRun.run("bench", "train-step", "--features", "4,16", "--stages", "3", "--patch", "16", "--steps", "2");
+        CliRun t = CliRun.run("bench", "train-step", "--features", "4,16", "--stages", "3", "--patch", "16", "--steps", "2", "--precision", "bf16");
         assertEquals(0, t.code(), t.out() + t.err());
         assertTrue(t.out().contains("step   2") && t.out().contains("steady: "), t.out());
         org.junit.jupiter.api.Assumptions.assumeTrue(org.voxelforge.core.cuda.EmulatedKernels.availability().available(),
@@ -24,5 +24,8 @@ class BenchCommandTest {
         CliRun dev = CliRun.run("bench", "conv3d", "--device", "tpu");
         assertEquals(2, dev.code());
         assertTrue(dev.err().contains("--device") && dev.err().contains("emulator"), dev.err());
+        CliRun precision = CliRun.run("bench", "train-step", "--precision", "fp8");
+        assertEquals(2, precision.code());
+        assertTrue(precision.err().contains("--precision") && precision.err().contains("bf16"), precision.err());
     }
 }

@@ -171,7 +171,7 @@ class TrainPredictCommandsTest {
     }
 
     /**
-     * The CUDA backend through the CLI, on the emulator: a fold trained (one step) and a case
+     * The CUDA backend through the CLI, on the emulator: a fold trained (one step, bf16 autocast) and a case
      * predicted with --device emulator; without a GPU --device cuda stops before any work, saying why.
      */
     @Test void trainAndPredictOnTheEmulatedDevice() throws Exception {
@@ -179,7 +179,8 @@ class TrainPredictCommandsTest {
                 () -> "kernel emulator unavailable: " + org.voxelforge.core.cuda.EmulatedKernels.availability().reason());
         Path r = copyAnalysis("emulated");
         CliRun t = CliRun.run("train", "--results", r.toString(), "--numpy", numpy.toString(), "--folds", "0", "--no-predict", "--epochs", "1",
-                "--steps-per-epoch", "1", "--features", "4,16", "--augmentation", "none", "--validate-every", "0", "--device", "emulator");
+                "--steps-per-epoch", "1", "--features", "4,16", "--augmentation", "none", "--validate-every", "0", "--device", "emulator",
+                "--precision", "bf16");
         assertEquals(0, t.code(), t.out() + t.err());
         assertTrue(Files.isRegularFile(r.resolve("folds/fold_0/models/final.safetensors")), t.out());
         Path out = tmp.resolve("emulated-predictions");

@@ -147,6 +147,7 @@ public final class CrossValidation {
                     : ValidationDice.softmax(valCases, model.patchSize(), model.outChannels());
             Loss loss = request.regions() ? new RegionDiceBceLoss(model.regions()) : Losses.create(request.training().loss());
             try (Trainer trainer = new Trainer(net, request.training(), loss, batches, validator, dir, out)) {
+                trainer.setBf16(request.bf16());
                 trainer.setListener(new FoldProgress(fold, request.training(), dir.resolve("logs").resolve("progress.png")));
                 if (resuming) {
                     trainer.resume();

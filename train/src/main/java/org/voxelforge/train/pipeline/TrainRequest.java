@@ -32,11 +32,12 @@ import org.voxelforge.train.trainer.TrainingOptions;
  * @param stopAfterEpochs  end each fold once this many epochs are done (a checkpoint to
  *                         {@code resume} from, e.g. within a batch system's time limit); 0 = run to the end
  * @param device           where the model trains and predicts (batches are made on the host and copied there)
+ * @param bf16             bf16 mixed precision for conv and matmul in training (Autocast)
  */
 public record TrainRequest(Path results, Path numpy, TrainingOptions training, List<Integer> folds, int baseFeatures, int maxFeatures,
                            boolean regions, double foregroundProbability, double[] classProbabilities, String augmentation,
                            double validationPercent, int workers, int prefetch, Path pretrained, List<String> freeze, boolean resume,
-                           boolean overwrite, boolean predictHeldOut, int stopAfterEpochs, Device device) {
+                           boolean overwrite, boolean predictHeldOut, int stopAfterEpochs, Device device, boolean bf16) {
     public TrainRequest {
         if (folds.isEmpty()) throw new IllegalArgumentException("train: no folds to train");
         if (baseFeatures < 1 || maxFeatures < baseFeatures) {

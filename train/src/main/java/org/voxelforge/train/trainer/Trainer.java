@@ -60,6 +60,7 @@ public final class Trainer implements AutoCloseable {
     private final SwaAverager swa;
     private final TrainingLog log;
     private Listener listener = new Listener() {};
+    private boolean bf16;
 
     private int epochsDone;
     private double bestDice = Double.NEGATIVE_INFINITY;
@@ -233,12 +234,15 @@ public final class Trainer implements AutoCloseable {
             Variable x = Variable.constant(batch.images().to(device));
             Tensor labels = batch.labels().to(device), mask = batch.maskOrNull() == null ? null : batch.maskOrNull().to(device);
             Variable l;
-            if (options.deepSupervision()) {
-                List<Variable> heads = model.forwardDeep(x);
-                if (deepLoss == null) deepLoss = DeepSupervisionLoss.nnUNet(loss, heads.size());
-                l = deepLoss.compute(heads, labels, mask);
-            } else {
-                l = loss.compute(model.apply(x), labels, mask);
+            // the backward follows the precision each op recorded in the forward, so only the forward is in the scope
+            try (org.voxelforge.autograd.Autocast autocast = bf16 ? org.voxelforge.autograd.Autocast.bf16() : null) {
+                if (options.deepSupervision()) {
+                    List<Variable> heads = model.forwardDeep(x);
+                    if (deepLoss == null) deepLoss = DeepSupervisionLoss.nnUNet(loss, heads.size());
+                    l = deepLoss.compute(heads, labels, mask);
+                } else {
+                    l = loss.compute(model.apply(x), labels, mask);
+                }
             }
             value = l.value().item();
             if (!Double.isFinite(value)) {
@@ -265,6 +269,12 @@ public final class Trainer implements AutoCloseable {
         }
         return value;
     }
+
+    /**
+     * bf16 mixed precision for the training steps ({@link org.voxelforge.autograd.Autocast}): conv
+     * and matmul on bf16 inputs with float32 accumulation, float32 master weights and optimizer.
+     */
+    public void setBf16(boolean on) { bf16 = on; }
 
     /** Frees the optimizer state and the EMA (not the model). */
     @Override public void close() {
