@@ -44,16 +44,47 @@ public final class GpuAccelerator implements Accelerator {
 
     @Override public long stream() { return 0; }
 
+    /** Copies at least this large go through the pinned staging buffers; smaller ones are one plain call. */
+    static final long STAGED_MIN_BYTES = 256 << 10;
+    /** Each of the two staging buffers. */
+    static final long STAGING_CHUNK_BYTES = 8L << 20;
+
+    private PinnedStaging staging; // made on the first large copy; null with -Dvoxelforge.cuda.pinned=off
+
     @Override public void copyToDevice(MemorySegment src, long dst, long bytes) {
         if (bytes == 0) return;
         device.makeCurrent();
-        driver.memcpyHtoD(dst, src, bytes);
+        PinnedStaging s = bytes >= STAGED_MIN_BYTES ? staging() : null;
+        if (s != null) s.toDevice(src, dst, bytes);
+        else driver.memcpyHtoD(dst, src, bytes);
     }
 
     @Override public void copyToHost(long src, MemorySegment dst, long bytes) {
         if (bytes == 0) return;
         device.makeCurrent();
-        driver.memcpyDtoH(dst, src, bytes);
+        PinnedStaging s = bytes >= STAGED_MIN_BYTES ? staging() : null;
+        if (s != null) s.toHost(src, dst, bytes);
+        else driver.memcpyDtoH(dst, src, bytes);
+    }
+
+    /** Two page-locked buffers and an event each, on the compute stream (kept for the process's life). */
+    private synchronized PinnedStaging staging() {
+        if (staging == null && !"off".equalsIgnoreCase(System.getProperty("voxelforge.cuda.pinned", ""))) {
+            MemorySegment a = driver.memHostAlloc(STAGING_CHUNK_BYTES, CudaDriver.MEMHOSTALLOC_PORTABLE);
+            MemorySegment b = driver.memHostAlloc(STAGING_CHUNK_BYTES, CudaDriver.MEMHOSTALLOC_PORTABLE);
+            long[] events = {driver.eventCreate(CudaDriver.EVENT_DEFAULT), driver.eventCreate(CudaDriver.EVENT_DEFAULT)};
+            long stream = stream();
+            staging = new PinnedStaging(a, b, new PinnedStaging.Engine() {
+                @Override public void toDeviceAsync(long dst, MemorySegment pinned, long n) { driver.memcpyHtoDAsync(dst, pinned, n, stream); }
+
+                @Override public void toHostAsync(MemorySegment pinned, long src, long n) { driver.memcpyDtoHAsync(pinned, src, n, stream); }
+
+                @Override public void record(int slot) { driver.eventRecord(events[slot], stream); }
+
+                @Override public void await(int slot) { driver.eventSynchronize(events[slot]); }
+            });
+        }
+        return staging;
     }
 
     @Override public void copyDeviceToDevice(long dst, long src, long bytes) {
