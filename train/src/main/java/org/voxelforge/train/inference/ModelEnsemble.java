@@ -29,6 +29,9 @@ public final class ModelEnsemble implements PatchPredictor {
 
     public int size() { return models.size(); }
 
+    /** The first model's device (the ensemble's models share one). */
+    @Override public org.voxelforge.core.Device device() { return models.get(0).device(); }
+
     public int variantCount() { return variants.size(); }
 
     @Override public Tensor predict(Tensor windows) {

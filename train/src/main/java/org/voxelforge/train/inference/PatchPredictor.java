@@ -6,4 +6,7 @@ import org.voxelforge.core.Tensor;
 @FunctionalInterface
 public interface PatchPredictor {
     Tensor predict(Tensor windows);
+
+    /** Where it computes: {@link SlidingWindow} keeps the volume and its accumulators there. */
+    default org.voxelforge.core.Device device() { return org.voxelforge.core.Device.CPU; }
 }

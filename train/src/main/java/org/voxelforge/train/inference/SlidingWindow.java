@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.voxelforge.autograd.NoGrad;
 import org.voxelforge.core.DType;
+import org.voxelforge.core.Device;
 import org.voxelforge.core.NativeMemory;
 import org.voxelforge.core.PadMode;
 import org.voxelforge.core.Tensor;
@@ -22,7 +23,9 @@ import org.voxelforge.core.TensorScope;
  *   <li>divide by the weight sum and cut the padding away.
  * </ol>
  * Each batch runs in its own {@link TensorScope} under {@link NoGrad}, so memory stays at the two
- * accumulators plus one batch's activations whatever the volume size.
+ * accumulators plus one batch's activations whatever the volume size. The volume, the weight map
+ * and the accumulators live on the predictor's {@link PatchPredictor#device()}: on a GPU the
+ * windows never leave it, and only the final probabilities come back to the host.
  */
 public final class SlidingWindow {
 
@@ -90,11 +93,13 @@ public final class SlidingWindow {
 
         int calls = 0;
         try (NoGrad ignored = NoGrad.enter(); TensorScope scope = new TensorScope()) {
-            Tensor input = image.dtype() == DType.FLOAT32 ? image : image.cast(DType.FLOAT32);
+            Device device = predictor.device();
+            Tensor input = image.to(device);
+            if (input.dtype() != DType.FLOAT32) input = input.cast(DType.FLOAT32);
             input = Arrays.stream(before).anyMatch(b -> b > 0) || Arrays.stream(after).anyMatch(b -> b > 0)
                     ? input.pad(before, after, PadMode.CONSTANT, 0) : input;
-            Tensor weight = opt.gaussian() ? GaussianImportance.map(patch, opt.sigmaScale()) : Tensor.ones(patch);
-            Tensor weightSum = Tensor.zeros(padded);
+            Tensor weight = (opt.gaussian() ? GaussianImportance.map(patch, opt.sigmaScale()) : Tensor.ones(patch)).transferTo(device);
+            Tensor weightSum = Tensor.zeros(device, DType.FLOAT32, padded);
             Tensor acc = null;
             for (int first = 0; first < starts.size(); first += opt.batchSize()) {
                 List<int[]> batch = starts.subList(first, Math.min(starts.size(), first + opt.batchSize()));
@@ -110,7 +115,7 @@ public final class SlidingWindow {
                                 + patch[0] + ", " + patch[1] + ", " + patch[2] + "]");
                     }
                     if (acc == null) {
-                        acc = step.retain(Tensor.zeros(probs.dim(1), padded[0], padded[1], padded[2]));
+                        acc = step.retain(Tensor.zeros(device, DType.FLOAT32, probs.dim(1), padded[0], padded[1], padded[2]));
                     } else if (probs.dim(1) != acc.dim(0)) {
                         throw new IllegalArgumentException("sliding window: the predictor changed its channel count from "
                                 + acc.dim(0) + " to " + probs.dim(1));
@@ -127,7 +132,7 @@ public final class SlidingWindow {
             }
             Tensor out = acc.div(weightSum.unsqueeze(0));
             Tensor cropped = out.slice(1, before[1], before[1] + size[0]).slice(2, before[2], before[2] + size[1])
-                    .slice(3, before[3], before[3] + size[2]).contiguous();
+                    .slice(3, before[3], before[3] + size[2]).contiguous().transferTo(image.device());
             return new Result(scope.retain(cropped), new Stats(starts.size(), calls, NativeMemory.peakBytes()));
         }
     }
