@@ -8,7 +8,8 @@
 # Writes: env.txt (GPU, driver, CUDA/cuDNN/PyTorch versions, commit), selftest.json and
 # selftest.txt (`voxelforge selftest --device cuda`), and for VoxelForge against PyTorch on the
 # same GPU: train-step-*.txt (nnU-Net U-Net, 4 channels, 128^3, batch 2, features 32..320, deep
-# supervision, Dice + CE, SGD) and conv3d-*.txt (32 channels at 128^3, forward + both backwards).
+# supervision, Dice + CE, SGD), predict-*.txt (sliding-window inference of a 4-channel
+# 240x240x155 case) and conv3d-*.txt (32 channels at 128^3, forward + both backwards).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -47,8 +48,12 @@ steps=20; patch=128
 "$vf" bench train-step --device cuda --patch "$patch" --steps "$steps" > "$out/train-step-voxelforge.txt" 2>&1
 "$py" bench/scripts/torch_unet_step.py 32 5 "$patch" 2 "$steps" 320 cuda sgd > "$out/train-step-torch.txt" 2>&1
 "$py" bench/scripts/torch_unet_step.py 32 5 "$patch" 2 "$steps" 320 cuda sgd 1 > "$out/train-step-torch-compile.txt" 2>&1
+vol=240,240,155; reps=3
+[ "$quick" = 1 ] && { vol=96,96,80; reps=2; }
+"$vf" bench predict --device cuda --patch "$patch" --volume "$vol" --steps "$reps" > "$out/predict-voxelforge.txt" 2>&1
+(cd bench/scripts && "$py" torch_sliding_window.py 32 5 "$patch" 2 "$reps" 320 ${vol//,/ } cuda) > "$out/predict-torch.txt" 2>&1
 "$vf" bench conv3d --device cuda --channels 32 --patch "$patch" --steps "$steps" > "$out/conv3d-voxelforge.txt" 2>&1
 "$py" bench/scripts/torch_conv3d_gpu.py 32 "$patch" 2 "$steps" > "$out/conv3d-torch.txt" 2>&1
-for f in "$out"/train-step-*.txt "$out"/conv3d-*.txt; do
+for f in "$out"/train-step-*.txt "$out"/predict-*.txt "$out"/conv3d-*.txt; do
   echo "$(basename "$f"): $(grep -E '^(steady|wall: steady)' "$f" | head -1)"
 done | tee "$out/summary.txt"

@@ -27,15 +27,16 @@ import picocli.CommandLine.Parameters;
 /**
  * Timing on any device from the self-contained distribution (a GPU machine has no JDK or Maven):
  * {@code train-step}, nnU-Net's U-Net one training step at a time as the GPU issue specifies
- * (4 input channels, deep supervision, Dice + CE, SGD), and {@code conv3d}, one layer forward and
- * backward. Each prints every repetition, then the median of the last half; on a CUDA-backend
+ * (4 input channels, deep supervision, Dice + CE, SGD), {@code predict}, sliding-window inference
+ * of one 4-channel case (240 x 240 x 155 by default, overlap 0.5, Gaussian weighting) with the same
+ * network, and {@code conv3d}, one layer forward and backward. Each prints every repetition, then the median of the last half; on a CUDA-backend
  * device also the allocator's peak and the ops that ran on the host. The PyTorch peers
  * (bench/scripts/torch_unet_step.py, torch_conv3d.py) take the same arguments.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time a U-Net training step (train-step) or one conv3d layer (conv3d) on a device; for the GPU benchmarks.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "train-step or conv3d.")
+    @Parameters(index = "0", description = "train-step, predict or conv3d.")
     String what;
 
     @Option(names = "--device", defaultValue = "cpu", description = DeviceFlag.DESCRIPTION)
@@ -62,6 +63,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "fp32", description = "train-step: fp32 or bf16 (autocast) (default: ${DEFAULT-VALUE}).")
     String precision;
 
+    @Option(names = "--volume", split = ",", defaultValue = "240,240,155", description = "predict: the case's size X,Y,Z (default: ${DEFAULT-VALUE}).")
+    int[] volume;
+
     @Option(names = "--steps", defaultValue = "20", description = "Repetitions (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -74,7 +78,8 @@ final class BenchCommand implements Callable<Integer> {
         double[] ms = switch (what) {
             case "train-step" -> trainStep(d);
             case "conv3d" -> conv3d(d);
-            default -> throw new IllegalArgumentException("bench: unknown '" + what + "'; expected train-step or conv3d");
+            case "predict" -> predict(d);
+            default -> throw new IllegalArgumentException("bench: unknown '" + what + "'; expected train-step, predict or conv3d");
         };
         double[] tail = Arrays.copyOfRange(ms, ms.length / 2, ms.length);
         Arrays.sort(tail);
@@ -126,6 +131,33 @@ final class BenchCommand implements Callable<Integer> {
                     ms[s] = (System.nanoTime() - t0) / 1e6;
                     System.out.printf(Locale.ROOT, "step %3d  %9.2f ms  loss %.6f%n", s + 1, ms[s], value);
                 }
+            }
+        }
+        return ms;
+    }
+
+    /** Whole-case inference: the trained-shape U-Net in eval mode over one random 4-channel volume. */
+    private double[] predict(Device d) {
+        if (features.length != 2 || volume.length != 3) throw new IllegalArgumentException("--features needs base,max and --volume X,Y,Z");
+        DynamicUNet.Plan plan = DynamicUNet.Plan.isotropic(4, 4, stages).withFeatures(features[0], features[1]).withSeed(1);
+        System.out.printf(Locale.ROOT, "sliding window: DynamicUNet %d stages, features %d..%d, patch %d^3, case [4, %d, %d, %d], overlap 0.5, "
+                + "%d windows per call, Gaussian weights, softmax%n", stages, features[0], features[1], patch, volume[0], volume[1], volume[2], batch);
+        double[] ms = new double[steps];
+        try (TensorScope outer = new TensorScope(); DynamicUNet net = new DynamicUNet(plan)) {
+            net.to(d);
+            Tensor image = new RandomGenerator(7).fill(RandomGenerator.Distribution.NORMAL, 0, 1, DType.FLOAT32, 4, volume[0], volume[1], volume[2]);
+            var ensemble = new org.voxelforge.train.inference.ModelEnsemble(List.of(net), org.voxelforge.train.inference.Activation.SOFTMAX,
+                    org.voxelforge.train.inference.TestTimeAugmentation.NONE);
+            var options = org.voxelforge.train.inference.SlidingWindow.Options.of(patch, patch, patch).withBatchSize(batch);
+            for (int s = 0; s < steps; s++) {
+                long t0 = System.nanoTime();
+                int windows;
+                try (TensorScope scope = new TensorScope();
+                     var r = org.voxelforge.train.inference.SlidingWindow.predict(ensemble, image, options)) {
+                    windows = r.stats().windows();
+                }
+                ms[s] = (System.nanoTime() - t0) / 1e6;
+                System.out.printf(Locale.ROOT, "case %3d  %9.2f ms  (%d windows)%n", s + 1, ms[s], windows);
             }
         }
         return ms;

@@ -10,6 +10,9 @@ class BenchCommandTest {
         CliRun t = CliRun.run("bench", "train-step", "--features", "4,16", "--stages", "3", "--patch", "16", "--steps", "2", "--precision", "bf16");
         assertEquals(0, t.code(), t.out() + t.err());
         assertTrue(t.out().contains("step   2") && t.out().contains("steady: "), t.out());
+        CliRun p = CliRun.run("bench", "predict", "--features", "4,16", "--stages", "3", "--patch", "16", "--volume", "20,18,17", "--steps", "2");
+        assertEquals(0, p.code(), p.out() + p.err());
+        assertTrue(p.out().contains("case   2") && p.out().contains("(8 windows)"), p.out());
         org.junit.jupiter.api.Assumptions.assumeTrue(org.voxelforge.core.cuda.EmulatedKernels.availability().available(),
                 () -> "kernel emulator unavailable: " + org.voxelforge.core.cuda.EmulatedKernels.availability().reason());
         CliRun c = CliRun.run("bench", "conv3d", "--device", "emulator", "--channels", "4", "--patch", "6", "--steps", "2");
@@ -20,7 +23,7 @@ class BenchCommandTest {
     @Test void unknownBenchmarksAndDevicesAreRefused() {
         CliRun bad = CliRun.run("bench", "sideways");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("train-step or conv3d"), bad.err());
+        assertTrue(bad.err().contains("train-step, predict or conv3d"), bad.err());
         CliRun dev = CliRun.run("bench", "conv3d", "--device", "tpu");
         assertEquals(2, dev.code());
         assertTrue(dev.err().contains("--device") && dev.err().contains("emulator"), dev.err());
