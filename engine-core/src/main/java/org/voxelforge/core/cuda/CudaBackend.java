@@ -419,9 +419,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public Tensor gather(Tensor x, int axis, Tensor index) {
-        Tensor y = mem.empty(x.dtype(), index.shape());
-        checkedIndexing("gather", x, axis, y, bad -> indexing.gather(mem.view(x), x.dtype(), axis, mem.view(index), index.dtype(), mem.ptr(y), bad, stream()));
-        return y;
+        return mem.produce(x.dtype(), index.shape(), y -> checkedIndexing("gather", x, axis,
+                bad -> indexing.gather(mem.view(x), x.dtype(), axis, mem.view(index), index.dtype(), mem.ptr(y), bad, stream())));
     }
 
     @Override public void scatterAdd(Tensor dst, int axis, Tensor index, Tensor src) {
@@ -429,16 +428,15 @@ public final class CudaBackend implements Backend {
             onHostInPlace("scatterAdd", why(dst, src), dst, (d, h) -> Backends.cpu().scatterAdd(d, axis, h[0], h[1]), index, src);
             return;
         }
-        checkedIndexing("scatterAdd", dst, axis, null, bad -> indexing.scatterAdd(mem.view(dst), axis, mem.view(index), index.dtype(), mem.view(src), bad, stream()));
+        checkedIndexing("scatterAdd", dst, axis, bad -> indexing.scatterAdd(mem.view(dst), axis, mem.view(index), index.dtype(), mem.view(src), bad, stream()));
         dst.storage().bumpVersion();
     }
 
     @Override public Tensor indexSelect(Tensor x, int axis, Tensor index) {
         int[] dims = x.dims();
         dims[axis] = index.dim(0);
-        Tensor y = mem.empty(x.dtype(), Shape.of(dims));
-        checkedIndexing("indexSelect", x, axis, y, bad -> indexing.indexSelect(mem.view(x), x.dtype(), axis, mem.view(index), index.dtype(), mem.ptr(y), bad, stream()));
-        return y;
+        return mem.produce(x.dtype(), Shape.of(dims), y -> checkedIndexing("indexSelect", x, axis,
+                bad -> indexing.indexSelect(mem.view(x), x.dtype(), axis, mem.view(index), index.dtype(), mem.ptr(y), bad, stream())));
     }
 
     @Override public void indexAdd(Tensor dst, int axis, Tensor index, Tensor src) {
@@ -446,22 +444,19 @@ public final class CudaBackend implements Backend {
             onHostInPlace("indexAdd", why(dst, src), dst, (d, h) -> Backends.cpu().indexAdd(d, axis, h[0], h[1]), index, src);
             return;
         }
-        checkedIndexing("indexAdd", dst, axis, null, bad -> indexing.indexAdd(mem.view(dst), axis, mem.view(index), index.dtype(), mem.view(src), bad, stream()));
+        checkedIndexing("indexAdd", dst, axis, bad -> indexing.indexAdd(mem.view(dst), axis, mem.view(index), index.dtype(), mem.view(src), bad, stream()));
         dst.storage().bumpVersion();
     }
 
     /**
      * Runs an index kernel with a device slot {position, value} for the first out-of-range index
-     * (IndexKernels), then throws the CPU's exception when one was found (closing {@code out}).
+     * (IndexKernels), then throws the CPU's exception when one was found.
      */
-    private void checkedIndexing(String op, Tensor x, int axis, Tensor out, java.util.function.LongConsumer launch) {
+    private void checkedIndexing(String op, Tensor x, int axis, java.util.function.LongConsumer launch) {
         try (Tensor init = Tensor.ofLongs(new long[] {-1, 0}, 2); Tensor bad = mem.upload(init)) {
             launch.accept(mem.ptr(bad));
             long[] found = bad.toLongArray();
             if (found[0] >= 0) throw IndexKernels.outOfRange(op, found[1], axis, x.describe(), x.dim(axis));
-        } catch (RuntimeException | Error e) {
-            if (out != null) out.close();
-            throw e;
         }
     }
 
@@ -471,19 +466,15 @@ public final class CudaBackend implements Backend {
              Tensor minusOne = Tensor.full(-1, DType.INT64); Tensor bad = mem.upload(minusOne)) {
             int[] dims = new int[labels.rank() + 1];
             for (int a = 0, j = 0; a < dims.length; a++) dims[a] = a == axis ? numClasses : labels.dim(j++);
-            Tensor y = mem.empty(DType.FLOAT32, Shape.of(dims));
-            try {
-                tk.oneHot(mem.view(l), l.dtype(), numClasses, axis, mem.ptr(y), mem.ptr(bad), stream());
+            Tensor y = mem.produce(DType.FLOAT32, Shape.of(dims), out -> {
+                tk.oneHot(mem.view(l), l.dtype(), numClasses, axis, mem.ptr(out), mem.ptr(bad), stream());
                 long position = (long) bad.item();
                 if (position >= 0) {
                     long label;
                     try (Tensor flat = l.contiguous()) { label = (long) flat.getFlat(position); }
                     throw TensorKernels.oneHotError(label, position, labels.describe(), numClasses);
                 }
-            } catch (RuntimeException | Error e) {
-                y.close();
-                throw e;
-            }
+            });
             if (dtype == DType.FLOAT32) return y;
             try (y) { return cast(y, dtype); }
         }
@@ -507,21 +498,18 @@ public final class CudaBackend implements Backend {
         if (!f32(x, w, bias)) return onHost("conv3d", why(x, w, bias), h -> Backends.cpu().conv3d(h[0], h[1], h[2], p), x, w, bias);
         Shape ys = p.checkForward("conv3d", x.shape(), w.shape(), bias == null ? null : bias.shape());
         ConvKernels.Geometry geo = ConvKernels.Geometry.of("conv3d", x.dims(), w.dims(), p);
-        Tensor y = mem.empty(DType.FLOAT32, ys);
-        try (Tensor xc = dense(x); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
-            if (viaCudnn(lib -> lib.forward(x.dims(), w.dims(), ys.dims(), p, mem.ptr(xc), mem.ptr(wc), mem.ptr(y)))) {
-                if (bc != null) {
-                    int[] bd = {1, ys.dim(1), 1, 1, 1};
-                    tk.binary(BinaryOp.ADD, mem.view(y), new View(mem.ptr(bc), bd, StridedLayout.contiguousStrides(bd)), mem.ptr(y), stream());
+        return mem.produce(DType.FLOAT32, ys, y -> {
+            try (Tensor xc = dense(x); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
+                if (viaCudnn(lib -> lib.forward(x.dims(), w.dims(), ys.dims(), p, mem.ptr(xc), mem.ptr(wc), mem.ptr(y)))) {
+                    if (bc != null) {
+                        int[] bd = {1, ys.dim(1), 1, 1, 1};
+                        tk.binary(BinaryOp.ADD, mem.view(y), new View(mem.ptr(bc), bd, StridedLayout.contiguousStrides(bd)), mem.ptr(y), stream());
+                    }
+                } else {
+                    conv.forward(geo, mem.ptr(xc), mem.ptr(wc), mem.ptr(bc), mem.ptr(y), stream());
                 }
-            } else {
-                conv.forward(geo, mem.ptr(xc), mem.ptr(wc), mem.ptr(bc), mem.ptr(y), stream());
             }
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
-        return y;
+        });
     }
 
     @Override public Tensor conv3dBackwardData(Tensor gradY, Tensor w, Shape xShape, Conv3dParams p) {
@@ -531,16 +519,13 @@ public final class CudaBackend implements Backend {
         String op = "conv3dBackwardData";
         checkGradY(op, gradY, p.checkForward(op, xShape, w.shape(), null), "input " + xShape + ", weight " + w.shape());
         ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, xShape.dims(), w.dims(), p);
-        Tensor dx = mem.empty(DType.FLOAT32, xShape);
-        try (Tensor gc = dense(gradY); Tensor wc = dense(w)) {
-            if (!viaCudnn(lib -> lib.backwardData(xShape.dims(), w.dims(), gradY.dims(), p, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx)))) {
-                conv.backwardData(geo, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx), stream());
+        return mem.produce(DType.FLOAT32, xShape, dx -> {
+            try (Tensor gc = dense(gradY); Tensor wc = dense(w)) {
+                if (!viaCudnn(lib -> lib.backwardData(xShape.dims(), w.dims(), gradY.dims(), p, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx)))) {
+                    conv.backwardData(geo, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx), stream());
+                }
             }
-        } catch (RuntimeException | Error e) {
-            dx.close();
-            throw e;
-        }
-        return dx;
+        });
     }
 
     @Override public Tensor conv3dBackwardWeight(Tensor gradY, Tensor x, Shape wShape, Conv3dParams p) {
@@ -550,18 +535,15 @@ public final class CudaBackend implements Backend {
         String op = "conv3dBackwardWeight";
         checkGradY(op, gradY, p.checkForward(op, x.shape(), wShape, null), "input " + x.shape() + ", weight " + wShape);
         ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, x.dims(), wShape.dims(), p);
-        Tensor dw = mem.empty(DType.FLOAT32, wShape);
-        try (Tensor gc = dense(gradY); Tensor xc = dense(x)) {
-            if (!viaCudnn(lib -> lib.backwardFilter(x.dims(), wShape.dims(), gradY.dims(), p, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw)))) {
-                try (Tensor scratch = mem.empty(DType.FLOAT32, Shape.of((int) Math.max(1, conv.backwardWeightScratch(geo))))) {
-                    conv.backwardWeight(geo, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw), mem.ptr(scratch), stream());
+        return mem.produce(DType.FLOAT32, wShape, dw -> {
+            try (Tensor gc = dense(gradY); Tensor xc = dense(x)) {
+                if (!viaCudnn(lib -> lib.backwardFilter(x.dims(), wShape.dims(), gradY.dims(), p, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw)))) {
+                    try (Tensor scratch = mem.empty(DType.FLOAT32, Shape.of((int) Math.max(1, conv.backwardWeightScratch(geo))))) {
+                        conv.backwardWeight(geo, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw), mem.ptr(scratch), stream());
+                    }
                 }
             }
-        } catch (RuntimeException | Error e) {
-            dw.close();
-            throw e;
-        }
-        return dw;
+        });
     }
 
     /** The CPU backend's message for a gradY that does not match the convolution. */
@@ -651,14 +633,11 @@ public final class CudaBackend implements Backend {
     /** A new float32 output of {@code out} written by {@code launch} from a dense copy of {@code in} (the pool kernels' layout). */
     private Tensor pooled(String op, Shape out, Tensor in, BiConsumer<Tensor, Tensor> launch) {
         if (out.rank() != 5) throw new IllegalArgumentException(op + ": expected a shape [N, C, D, H, W], got " + out);
-        Tensor y = mem.empty(DType.FLOAT32, out);
-        try (Tensor dense = dense(in)) {
-            launch.accept(dense, y);
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
-        return y;
+        return mem.produce(DType.FLOAT32, out, y -> {
+            try (Tensor dense = dense(in)) {
+                launch.accept(dense, y);
+            }
+        });
     }
 
     // ---- fused softmax + Dice + cross-entropy (called by nn's DiceCeLoss for logits on this device) --
@@ -682,16 +661,13 @@ public final class CudaBackend implements Backend {
     /** dlogits (float32, logits' shape) from DiceCe.finish's coefficients, softmax recomputed on the device. */
     public Tensor diceCeBackward(Tensor logits, Tensor labels, Tensor mask, org.voxelforge.core.fused.DiceCe.Result r, boolean squared) {
         org.voxelforge.core.fused.DiceCe.Geometry geo = diceCeGeometry(logits, labels, mask);
-        Tensor d = mem.empty(DType.FLOAT32, logits.shape());
-        try (Tensor l = dense(logits); Tensor y = dense(labels); Tensor m = mask == null ? null : dense(mask);
-             Tensor hi = Tensor.of(r.coefI(), r.coefI().length); Tensor hp = Tensor.of(r.coefP(), r.coefP().length);
-             Tensor ci = mem.upload(hi); Tensor cp = mem.upload(hp)) {
-            fused.diceCeBackward(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(ci), mem.ptr(cp), r.ceScale(), squared, mem.ptr(d), stream());
-        } catch (RuntimeException | Error e) {
-            d.close();
-            throw e;
-        }
-        return d;
+        return mem.produce(DType.FLOAT32, logits.shape(), d -> {
+            try (Tensor l = dense(logits); Tensor y = dense(labels); Tensor m = mask == null ? null : dense(mask);
+                 Tensor hi = Tensor.of(r.coefI(), r.coefI().length); Tensor hp = Tensor.of(r.coefP(), r.coefP().length);
+                 Tensor ci = mem.upload(hi); Tensor cp = mem.upload(hp)) {
+                fused.diceCeBackward(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(ci), mem.ptr(cp), r.ceScale(), squared, mem.ptr(d), stream());
+            }
+        });
     }
 
     private org.voxelforge.core.fused.DiceCe.Geometry diceCeGeometry(Tensor logits, Tensor labels, Tensor mask) {

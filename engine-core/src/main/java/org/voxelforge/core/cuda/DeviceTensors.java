@@ -29,6 +29,18 @@ final class DeviceTensors {
 
     Tensor empty(DType dtype, int... dims) { return empty(dtype, Shape.of(dims)); }
 
+    /** A new contiguous tensor that {@code write} fills; closed again (and the failure rethrown) when write fails. */
+    Tensor produce(DType dtype, Shape shape, java.util.function.Consumer<Tensor> write) {
+        Tensor t = empty(dtype, shape);
+        try {
+            write.accept(t);
+            return t;
+        } catch (RuntimeException | Error e) {
+            t.close();
+            throw e;
+        }
+    }
+
     Tensor zeros(DType dtype, Shape shape) {
         Tensor t = empty(dtype, shape);
         acc.memsetZero(t.storage().pointer(), t.numel() * dtype.byteSize());
