@@ -64,6 +64,16 @@ __device__ __forceinline__ void vf_pool_coords(int64_t i, int64_t a, int64_t b, 
     plane = t / a;
 }
 
+// Input voxel i of [planes, d, h, w]: its plane and position, and on each axis the outputs [lo, hi]
+// whose window covers it (what the gather backwards of max and average pooling sum over).
+__device__ __forceinline__ void vf_pool_covering3(int64_t i, const VfPool3d& g, int64_t& plane, int64_t& z, int64_t& y, int64_t& x,
+                                                  int64_t& oz0, int64_t& oz1, int64_t& oy0, int64_t& oy1, int64_t& ox0, int64_t& ox1) {
+    vf_pool_coords(i, g.d, g.h, g.w, plane, z, y, x);
+    vf_pool_covering(z, g.od, g.k[0], g.s[0], g.p[0], oz0, oz1);
+    vf_pool_covering(y, g.oh, g.k[1], g.s[1], g.p[1], oy0, oy1);
+    vf_pool_covering(x, g.ow, g.k[2], g.s[2], g.p[2], ox0, ox1);
+}
+
 // ---- max -----------------------------------------------------------------------------------------
 
 // The max of one window's real voxels and its flat index, with CpuPool3d.maxPool's scan order.
@@ -109,10 +119,7 @@ VF_KERNEL void vf_maxpool3d_bwd_f32(const float* __restrict__ dy, const int64_t*
     const int64_t n = g.planes * g.d * g.h * g.w, outPlane = g.od * g.oh * g.ow;
     VF_FOR_EACH(i, n) {
         int64_t plane, z, y, x, oz0, oz1, oy0, oy1, ox0, ox1;
-        vf_pool_coords(i, g.d, g.h, g.w, plane, z, y, x);
-        vf_pool_covering(z, g.od, g.k[0], g.s[0], g.p[0], oz0, oz1);
-        vf_pool_covering(y, g.oh, g.k[1], g.s[1], g.p[1], oy0, oy1);
-        vf_pool_covering(x, g.ow, g.k[2], g.s[2], g.p[2], ox0, ox1);
+        vf_pool_covering3(i, g, plane, z, y, x, oz0, oz1, oy0, oy1, ox0, ox1);
         const int64_t self = (z * g.h + y) * g.w + x, base = plane * outPlane;
         float acc = 0.f;
         for (int64_t oz = oz0; oz <= oz1; oz++) {
@@ -154,10 +161,7 @@ VF_KERNEL void vf_avgpool3d_bwd_f32(const float* __restrict__ dy, float* __restr
     const int64_t n = g.planes * g.d * g.h * g.w, outPlane = g.od * g.oh * g.ow;
     VF_FOR_EACH(i, n) {
         int64_t plane, z, y, x, oz0, oz1, oy0, oy1, ox0, ox1;
-        vf_pool_coords(i, g.d, g.h, g.w, plane, z, y, x);
-        vf_pool_covering(z, g.od, g.k[0], g.s[0], g.p[0], oz0, oz1);
-        vf_pool_covering(y, g.oh, g.k[1], g.s[1], g.p[1], oy0, oy1);
-        vf_pool_covering(x, g.ow, g.k[2], g.s[2], g.p[2], ox0, ox1);
+        vf_pool_covering3(i, g, plane, z, y, x, oz0, oz1, oy0, oy1, ox0, ox1);
         const float* dyp = dy + plane * outPlane;
         float acc = 0.f;
         for (int64_t oz = oz0; oz <= oz1; oz++) {
