@@ -44,7 +44,7 @@ public final class TrainStepTiming {
              Adam opt = new Adam(net.trainableParameters(), 1e-3)) {
             RandomGenerator rng = new RandomGenerator(5);
             Tensor images = rng.fill(RandomGenerator.Distribution.NORMAL, 0, 1, DType.FLOAT32, batch, CHANNELS, patch, patch, patch);
-            Tensor labels = Tensor.ofLongs(labels(batch, patch), batch, patch, patch, patch);
+            Tensor labels = Tensor.ofLongs(org.voxelforge.cli.BenchCommand.shellLabels(batch, patch, CLASSES), batch, patch, patch, patch);
             DeepSupervisionLoss deepLoss = null;
             net.train(true);
             for (int s = 0; s < steps; s++) {
@@ -86,20 +86,6 @@ public final class TrainStepTiming {
         for (int i = 0; i < Math.min(50, n); i++) first50 += ms[i];
         System.out.printf("%s: steady %.1f ms/step (median of last %d); within 1.25x of steady from step %d on; first %d steps %.1f s%n",
                 what, steady, tail, warm + 1, Math.min(50, n), first50 / 1e3);
-    }
-
-    /** A ball per class shell around the volume's centre: labels 0..3 by distance, offset per sample. */
-    private static long[] labels(int batch, int patch) {
-        long[] l = new long[batch * patch * patch * patch];
-        double c = (patch - 1) / 2.0;
-        for (int b = 0, i = 0; b < batch; b++)
-            for (int z = 0; z < patch; z++)
-                for (int y = 0; y < patch; y++)
-                    for (int x = 0; x < patch; x++, i++) {
-                        double r = Math.sqrt((z - c) * (z - c) + (y - c - b) * (y - c - b) + (x - c) * (x - c)) / patch;
-                        l[i] = Math.min(CLASSES - 1, (long) (r * 2 * CLASSES));
-                    }
-        return l;
     }
 
     private static int arg(String[] args, int i, int fallback) { return args.length > i ? Integer.parseInt(args[i]) : fallback; }

@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time a U-Net training step (train-step) or one conv3d layer (conv3d) on a device; for the GPU benchmarks.")
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "train-step, predict or conv3d.")
     String what;
 
@@ -110,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
             try (opt) {
                 RandomGenerator rng = new RandomGenerator(5);
                 Tensor images = rng.fill(RandomGenerator.Distribution.NORMAL, 0, 1, DType.FLOAT32, batch, channels, patch, patch, patch).to(d);
-                Tensor labels = shells(classes).to(d);
+                Tensor labels = Tensor.ofLongs(shellLabels(batch, patch, classes), batch, patch, patch, patch).to(d);
                 DeepSupervisionLoss loss = null;
                 net.train(true);
                 for (int s = 0; s < steps; s++) {
@@ -163,8 +163,11 @@ final class BenchCommand implements Callable<Integer> {
         return ms;
     }
 
-    /** Labels 0..classes-1 in shells around the centre, as TrainStepTiming's. */
-    private Tensor shells(int classes) {
+    /**
+     * Benchmark labels [batch, patch^3], row-major: 0..classes-1 in spherical shells around the
+     * centre, shifted by one voxel in y per sample (TrainStepTiming and the PyTorch peers use the same).
+     */
+    public static long[] shellLabels(int batch, int patch, int classes) {
         long[] l = new long[batch * patch * patch * patch];
         double c = (patch - 1) / 2.0;
         for (int b = 0, i = 0; b < batch; b++)
@@ -174,7 +177,7 @@ final class BenchCommand implements Callable<Integer> {
                         double r = Math.sqrt((z - c) * (z - c) + (y - c - b) * (y - c - b) + (x - c) * (x - c)) / patch;
                         l[i] = Math.min(classes - 1, (long) (r * 2 * classes));
                     }
-        return Tensor.ofLongs(l, batch, patch, patch, patch);
+        return l;
     }
 
     private double[] conv3d(Device d) {
