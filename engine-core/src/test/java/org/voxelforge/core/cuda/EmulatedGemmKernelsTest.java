@@ -39,12 +39,7 @@ class EmulatedGemmKernelsTest {
 
     @BeforeEach void emulator() { k = new GemmKernels(EmulatorTests.emulator().kernels()); }
 
-    private Tensor random(int... dims) {
-        int n = Arrays.stream(dims).reduce(1, (a, b) -> a * b);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextDouble() * 2 - 1));
-        return Tensor.of(v, dims);
-    }
+    private Tensor random(int... dims) { return EmulatorTests.gaussianOfMagnitudes(rnd, 1, dims); }
 
     /** Runs the kernel on (a, b) and checks it against the naive loop (exact) and the CPU (bound). */
     private void check(Tensor a, Tensor b, String what) {

@@ -30,12 +30,7 @@ class EmulatedIndexKernelsTest {
 
     @BeforeEach void emulator() { k = new IndexKernels(EmulatorTests.emulator().kernels()); }
 
-    private Tensor random(int... dims) {
-        int n = Arrays.stream(dims).reduce(1, (a, b) -> a * b);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextDouble() * 4 - 2));
-        return Tensor.of(v, dims);
-    }
+    private Tensor random(int... dims) { return EmulatorTests.gaussianOfMagnitudes(rnd, 2, dims); }
 
     /** Random indices in [0, bound) of the given type and shape. */
     private Tensor indices(DType t, int bound, int... dims) {

@@ -22,6 +22,18 @@ final class EmulatorTests {
         return EmulatedKernels.get();
     }
 
+    /**
+     * Random float32 values of varied magnitude: a standard Gaussian times 10^u, u uniform in
+     * [-decades, decades), so a kernel meets small and large terms in one sum.
+     */
+    static org.voxelforge.core.Tensor gaussianOfMagnitudes(java.util.SplittableRandom rnd, int decades, int... dims) {
+        int n = 1;
+        for (int d : dims) n *= d;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextDouble() * 2 * decades - decades));
+        return org.voxelforge.core.Tensor.of(v, dims);
+    }
+
     static MemorySegment floats(Arena a, float... v) { return a.allocateFrom(ValueLayout.JAVA_FLOAT, v); }
 
     static float[] floats(MemorySegment s) { return s.toArray(ValueLayout.JAVA_FLOAT); }
