@@ -47,14 +47,8 @@ class Conv3dSlabForwardTest {
                 Tensor ref = Backends.cpu().conv3d(Tensor.of(DType.FLOAT64, x, c.x), Tensor.of(DType.FLOAT64, w, c.w),
                         b == null ? null : Tensor.of(DType.FLOAT64, b, c.w[0]), c.p);
                 ConvGeometry g = ConvGeometry.of(Shape.of(c.x), Shape.of(c.w), ys, c.p);
-                float[] y = new float[(int) ys.numel()];
-                float beta = 0f;
-                if (b != null) {
-                    // the bias pre-filled into y, as CpuConv3d does, kept by beta = 1
-                    int plane = (int) g.outPlane();
-                    for (int i = 0; i < y.length; i++) y[i] = (float) b[i / plane % c.w[0]];
-                    beta = 1f;
-                }
+                float[] y = ConvPathTestData.outputWithBias(b, ys.numel(), g.outPlane(), c.w[0]);
+                float beta = b != null ? 1f : 0f;
                 Conv3dSlabForward.run(g, MemorySegment.ofArray(toFloat(x)), 0, MemorySegment.ofArray(toFloat(w)), 0,
                         MemorySegment.ofArray(y), beta, c.slabFloats);
                 double[] expected = ref.toDoubleArray();

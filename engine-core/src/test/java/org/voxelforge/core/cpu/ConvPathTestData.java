@@ -18,6 +18,16 @@ final class ConvPathTestData {
         return n;
     }
 
+    /**
+     * The output buffer a conv path writes into: the bias pre-filled per output channel, as
+     * CpuConv3d does (kept by beta = 1), or zeros without bias (b null).
+     */
+    static float[] outputWithBias(double[] b, long numel, long outPlane, int cout) {
+        float[] y = new float[(int) numel];
+        if (b != null) for (int i = 0; i < y.length; i++) y[i] = (float) b[(int) (i / outPlane % cout)];
+        return y;
+    }
+
     /** Values exactly representable in float32, so the float64 reference sees the same inputs. */
     static double[] randn(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
