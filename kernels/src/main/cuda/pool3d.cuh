@@ -136,6 +136,19 @@ VF_KERNEL void vf_maxpool3d_bwd_f32(const float* __restrict__ dy, const int64_t*
 
 // ---- average -------------------------------------------------------------------------------------
 
+// The float sum of one window's real voxels, in scan order (z, then y, then x), as CpuPool3d adds them.
+__device__ __forceinline__ float vf_window_sum(const float* __restrict__ xp, int64_t h, int64_t w,
+                                               int64_t z0, int64_t z1, int64_t y0, int64_t y1, int64_t x0, int64_t x1) {
+    float acc = 0.f;
+    for (int64_t z = z0; z < z1; z++) {
+        for (int64_t y = y0; y < y1; y++) {
+            const int64_t row = (z * h + y) * w;
+            for (int64_t x = x0; x < x1; x++) acc += xp[row + x];
+        }
+    }
+    return acc;
+}
+
 VF_KERNEL void vf_avgpool3d_fwd_f32(const float* __restrict__ x, float* __restrict__ y, VfPool3d g, int countIncludePad) {
     const int64_t n = g.planes * g.od * g.oh * g.ow, inPlane = g.d * g.h * g.w;
     VF_FOR_EACH(i, n) {
@@ -144,14 +157,7 @@ VF_KERNEL void vf_avgpool3d_fwd_f32(const float* __restrict__ x, float* __restri
         vf_pool_window(oz, g.d, g.k[0], g.s[0], g.p[0], z0, z1, pz);
         vf_pool_window(oy, g.h, g.k[1], g.s[1], g.p[1], y0, y1, py);
         vf_pool_window(ox, g.w, g.k[2], g.s[2], g.p[2], x0, x1, px);
-        const float* xp = x + plane * inPlane;
-        float acc = 0.f;
-        for (int64_t z = z0; z < z1; z++) {
-            for (int64_t yy = y0; yy < y1; yy++) {
-                const int64_t row = (z * g.h + yy) * g.w;
-                for (int64_t xx = x0; xx < x1; xx++) acc += xp[row + xx];
-            }
-        }
+        const float acc = vf_window_sum(x + plane * inPlane, g.h, g.w, z0, z1, y0, y1, x0, x1);
         const int64_t count = countIncludePad ? pz * py * px : (z1 - z0) * (y1 - y0) * (x1 - x0);
         y[i] = acc / (float)count;
     }
@@ -193,14 +199,7 @@ VF_KERNEL void vf_adaptive_avgpool3d_fwd_f32(const float* __restrict__ x, float*
         const int64_t z0 = vf_adaptive_start(oz, g.od, g.d), z1 = vf_adaptive_end(oz, g.od, g.d);
         const int64_t y0 = vf_adaptive_start(oy, g.oh, g.h), y1 = vf_adaptive_end(oy, g.oh, g.h);
         const int64_t x0 = vf_adaptive_start(ox, g.ow, g.w), x1 = vf_adaptive_end(ox, g.ow, g.w);
-        const float* xp = x + plane * inPlane;
-        float acc = 0.f;
-        for (int64_t z = z0; z < z1; z++) {
-            for (int64_t yy = y0; yy < y1; yy++) {
-                const int64_t row = (z * g.h + yy) * g.w;
-                for (int64_t xx = x0; xx < x1; xx++) acc += xp[row + xx];
-            }
-        }
+        const float acc = vf_window_sum(x + plane * inPlane, g.h, g.w, z0, z1, y0, y1, x0, x1);
         y[i] = acc / (float)((z1 - z0) * (y1 - y0) * (x1 - x0));
     }
 }
