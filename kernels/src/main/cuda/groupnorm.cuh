@@ -19,6 +19,12 @@
 //   vf_gn_backward_dx_f32       dx = rstd * (d*gamma - A/M - xhat * B/M)
 #pragma once
 
+// The activation after the affine: LeakyReLU, and for slope 0 exactly relu's values (+0, not
+// -0, below zero; NaN kept), so that a fused norm + relu equals the two ops bit for bit.
+__device__ __forceinline__ float vf_gn_act(float pre, float slope) {
+    return pre > 0.f ? pre : (slope == 0.f ? (isnan(pre) ? pre : 0.f) : pre * slope);
+}
+
 VF_KERNEL void vf_gn_stats_partial_f32(const float* __restrict__ x, float* __restrict__ partials,
                                        int64_t groupLen, int64_t chunkLen) {
     __shared__ float scratch[32];
@@ -74,7 +80,7 @@ VF_KERNEL void vf_gn_forward_f32(const float* __restrict__ x, const float* __res
         float* yc = y + nc * S;
         VF_FOR_EACH_VOXEL(s, S) {
             float pre = (xc[s] - mu) * a + b;
-            yc[s] = pre >= 0.f ? pre : pre * slope;
+            yc[s] = vf_gn_act(pre, slope);
         }
     }
 }

@@ -18,23 +18,36 @@ public final class NormOps {
 
     /** gamma and beta [C] or null (no affine); beta may be null with gamma given. */
     public static Variable groupNorm(Variable x, Variable gamma, Variable beta, int groups, double eps) {
+        return groupNormAct(x, gamma, beta, groups, eps, 1.0);
+    }
+
+    /**
+     * Group norm followed by LeakyReLU with {@code slope} (0 = relu; 1 = no activation, which is
+     * {@link #groupNorm}) as one node ({@link org.voxelforge.core.Backend#groupNormAct}). The two
+     * ops in sequence would save x and the norm's output; this saves x alone and recomputes the
+     * pre-activation in backward, which also reads beta.
+     */
+    public static Variable groupNormAct(Variable x, Variable gamma, Variable beta, int groups, double eps, double slope) {
         if (beta != null && gamma == null) throw new IllegalArgumentException("groupNorm: beta without gamma; pass both or neither");
         List<Variable> in = new ArrayList<>(List.of(x));
         if (gamma != null) in.add(gamma);
         if (beta != null) in.add(beta);
-        return Op.apply("group_norm", in,
+        boolean act = slope != 1.0;
+        return Op.apply(act ? "group_norm_leaky_relu" : "group_norm", in,
                 ctx -> {
-                    Tensor[] r = x.value().backend().groupNorm(x.value(), gamma == null ? null : gamma.value(),
-                            beta == null ? null : beta.value(), groups, eps);
-                    if (gamma == null) ctx.save(x.value(), r[1], r[2]);
-                    else ctx.save(x.value(), r[1], r[2], gamma.value());
+                    Tensor[] r = x.value().backend().groupNormAct(x.value(), gamma == null ? null : gamma.value(),
+                            beta == null ? null : beta.value(), groups, eps, slope);
+                    List<Tensor> saved = new ArrayList<>(List.of(x.value(), r[1], r[2]));
+                    if (gamma != null) saved.add(gamma.value());
+                    if (act && beta != null) saved.add(beta.value());
+                    ctx.save(saved.toArray(Tensor[]::new));
                     r[1].close();
                     r[2].close();
                     return r[0];
                 },
                 (ctx, g) -> {
-                    Tensor[] d = g.backend().groupNormBackward(ctx.saved(0), g, gamma == null ? null : ctx.saved(3),
-                            ctx.saved(1), ctx.saved(2), groups);
+                    Tensor gm = gamma == null ? null : ctx.saved(3), bt = act && beta != null ? ctx.saved(4) : null;
+                    Tensor[] d = g.backend().groupNormActBackward(ctx.saved(0), g, gm, bt, ctx.saved(1), ctx.saved(2), groups, slope);
                     if (gamma == null) return new Tensor[] {d[0]};
                     if (beta == null) {
                         d[2].close();

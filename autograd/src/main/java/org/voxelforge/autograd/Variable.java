@@ -191,6 +191,11 @@ public final class Variable implements AutoCloseable {
 
     /** Group normalisation of this [N, C, ...] (instance normalisation: groups = C); see {@link NormOps#groupNorm}. */
     public Variable groupNorm(Variable gamma, Variable beta, int groups, double eps) { return NormOps.groupNorm(this, gamma, beta, groups, eps); }
+
+    /** {@link #groupNorm} then LeakyReLU with {@code slope} (0 = relu) as one node; see {@link NormOps#groupNormAct}. */
+    public Variable groupNormAct(Variable gamma, Variable beta, int groups, double eps, double slope) {
+        return NormOps.groupNormAct(this, gamma, beta, groups, eps, slope);
+    }
     public Variable sigmoid() { return ElementwiseOps.sigmoid(this); }
     public Variable tanh() { return ElementwiseOps.tanh(this); }
     public Variable erf() { return ElementwiseOps.erf(this); }

@@ -26,6 +26,28 @@ class NormGradTest {
         }
     }
 
+    /** Norm then (leaky) relu as one node: gradients by finite differences, and one node saving x where two saved x and y. */
+    @Test void groupNormActGradients() {
+        try (TensorScope s = new TensorScope()) {
+            GradCheck.assertGradients("instance norm + leaky relu", v -> NormOps.groupNormAct(v[0], v[1], v[2], 3, 1e-5, 0.01),
+                    rand(2, 3, 2, 3, 2), rand(3), rand(3));
+            GradCheck.assertGradients("group norm + relu", v -> NormOps.groupNormAct(v[0], v[1], v[2], 2, 1e-5, 0),
+                    rand(2, 4, 3, 2, 2), rand(4), rand(4));
+            GradCheck.assertGradients("gamma without beta + relu", v -> NormOps.groupNormAct(v[0], v[1], null, 2, 1e-3, 0),
+                    rand(1, 2, 7), rand(2));
+            GradCheck.assertGradients("no affine + leaky relu", v -> NormOps.groupNormAct(v[0], null, null, 1, 1e-5, 0.2), rand(2, 3, 4));
+            Variable x = Variable.param(rand(2, 4, 3, 3, 3));
+            Variable gm = Variable.param(rand(4)), bt = Variable.param(rand(4));
+            Node fused = NormOps.groupNormAct(x, gm, bt, 2, 1e-5, 0.01).node();
+            Variable norm = NormOps.groupNorm(x, gm, bt, 2, 1e-5);
+            Node act = norm.leakyRelu(0.01).node();
+            org.junit.jupiter.api.Assertions.assertEquals("group_norm_leaky_relu", fused.op());
+            // x (8 bytes * 216) plus the [N, G] statistics and the affine: the activation's saved input is gone
+            org.junit.jupiter.api.Assertions.assertTrue(fused.savedBytes() < norm.node().savedBytes() + act.savedBytes() - 8 * 200,
+                    fused.savedBytes() + " saved bytes fused vs " + (norm.node().savedBytes() + act.savedBytes()) + " unfused");
+        }
+    }
+
     /** The fused op computes what mean, variance, subtract, divide, scale and shift compute. */
     @Test void equalsTheCompositeInBothPrecisions() {
         for (DType dt : new DType[] {DType.FLOAT64, DType.FLOAT32}) {

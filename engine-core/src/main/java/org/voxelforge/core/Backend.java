@@ -35,13 +35,32 @@ public interface Backend {
      * {@code y = (x - mean) / sqrt(var + eps) * gamma[c] + beta[c]} (gamma and beta [C], or null for
      * 1 and 0). Returns {y, mean, rstd}, the statistics float64 [N, groups] for {@link #groupNormBackward}.
      */
-    Tensor[] groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, double eps);
+    default Tensor[] groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, double eps) {
+        return groupNormAct(x, gamma, beta, groups, eps, 1.0);
+    }
 
     /**
      * The gradients of {@link #groupNorm} given dy and its saved mean and rstd: {dx, dgamma, dbeta}
      * (dgamma and dbeta null when gamma is null).
      */
-    Tensor[] groupNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor rstd, int groups);
+    default Tensor[] groupNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor rstd, int groups) {
+        return groupNormActBackward(x, dy, gamma, null, mean, rstd, groups, 1.0);
+    }
+
+    /**
+     * {@link #groupNorm} followed by {@link #leakyRelu} with {@code slope} (1 = none; 0 = relu, with
+     * relu's values: +0 below zero) in one op: {y, mean, rstd}, y = act(pre) with pre the group norm's output. Results equal the
+     * two ops in sequence; the point is that backward needs only x (pre is recomputed from the
+     * statistics), so a conv-norm-activation block keeps one activation-sized tensor instead of two.
+     */
+    Tensor[] groupNormAct(Tensor x, Tensor gamma, Tensor beta, int groups, double eps, double slope);
+
+    /**
+     * The gradients of {@link #groupNormAct}: {dx, dgamma, dbeta} (the last two null when gamma is
+     * null). beta (or null for 0) recomputes pre = (x - mean) * rstd * gamma + beta, whose sign picks
+     * the activation's derivative; it is not read when slope is 1.
+     */
+    Tensor[] groupNormActBackward(Tensor x, Tensor dy, Tensor gamma, Tensor beta, Tensor mean, Tensor rstd, int groups, double slope);
 
     /**
      * The gradient of {@link #leakyRelu} (and of relu, slope 0) in one pass: {@code x > 0 ? grad :

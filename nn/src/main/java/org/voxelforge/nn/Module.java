@@ -51,6 +51,9 @@ public abstract class Module implements AutoCloseable {
         return this;
     }
 
+    /** Whether {@link #apply} runs hooks after forward (a block that fuses this module's op with another's must not skip them). */
+    public boolean hasForwardHooks() { return !hooks.isEmpty(); }
+
     // ---- registration ----------------------------------------------------------------------
 
     /** Takes ownership of {@code init} (kept out of the caller's TensorScope) as a trainable parameter. */

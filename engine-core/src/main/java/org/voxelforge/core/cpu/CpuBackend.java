@@ -37,12 +37,13 @@ public final class CpuBackend implements Backend {
     @Override public Tensor unary(UnaryOp op, Tensor x) { return CpuElementwise.unary(op, x); }
     @Override public Tensor leakyRelu(Tensor x, double slope) { return CpuElementwise.leakyRelu(x, slope); }
 
-    @Override public Tensor[] groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, double eps) {
-        return CpuGroupNorm.forward(x, gamma, beta, groups, eps);
+    @Override public Tensor[] groupNormAct(Tensor x, Tensor gamma, Tensor beta, int groups, double eps, double slope) {
+        return CpuGroupNorm.forward(x, gamma, beta, groups, eps, slope);
     }
 
-    @Override public Tensor[] groupNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor rstd, int groups) {
-        return CpuGroupNorm.backward(x, dy, gamma, mean, rstd, groups);
+    @Override public Tensor[] groupNormActBackward(Tensor x, Tensor dy, Tensor gamma, Tensor beta, Tensor mean, Tensor rstd,
+                                                   int groups, double slope) {
+        return CpuGroupNorm.backward(x, dy, gamma, beta, mean, rstd, groups, slope);
     }
 
     @Override public Tensor leakyReluBackward(Tensor x, Tensor grad, double slope) { return CpuElementwise.leakyReluBackward(x, grad, slope); }

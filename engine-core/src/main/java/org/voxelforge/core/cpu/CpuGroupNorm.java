@@ -5,6 +5,7 @@ import org.voxelforge.core.DType;
 import org.voxelforge.core.GroupNormShape;
 import org.voxelforge.core.Parallel;
 import org.voxelforge.core.Tensor;
+import org.voxelforge.core.UnaryOp;
 
 /**
  * Group normalisation (instance normalisation is groups = channels) over x [N, C, ...], forward
@@ -18,14 +19,21 @@ import org.voxelforge.core.Tensor;
  * and one pass writes dx. Rows run in parallel; dgamma and dbeta are summed over samples in order
  * afterwards, so results do not depend on the thread count.
  *
+ * <p>With a LeakyReLU slope other than 1 ({@link org.voxelforge.core.Backend#groupNormAct}) the
+ * forward applies the activation in place after normalising each channel, and the backward first
+ * recomputes the channel's pre-activation into dx with the forward's own kernel (so it is bitwise
+ * the value the forward produced), turns it into d = dy * leaky'(pre) in place, and then runs the
+ * plain backward on d: the results equal groupNorm, leakyRelu and their backwards in sequence, bit
+ * for bit, while only x is kept between forward and backward.
+ *
  * <p>float32 takes the vector kernels; other floating types a plain double loop (the gradcheck
  * path). Statistics (mean, rstd) are float64 [N, G] whatever x's type.
  */
 final class CpuGroupNorm {
     private CpuGroupNorm() {}
 
-    /** {y, mean [N, G], rstd [N, G]}. */
-    static Tensor[] forward(Tensor x, Tensor gamma, Tensor beta, int groups, double eps) {
+    /** {y, mean [N, G], rstd [N, G]}; y = leaky(norm(x)) with {@code slope} (1 = no activation). */
+    static Tensor[] forward(Tensor x, Tensor gamma, Tensor beta, int groups, double eps, double slope) {
         Geometry geo = Geometry.of("groupNorm", x, gamma, beta, groups);
         if (!(eps > 0)) throw new IllegalArgumentException("groupNorm: eps must be > 0, got " + eps);
         double[] g = geo.affine(gamma, 1), b = geo.affine(beta, 0);
@@ -38,6 +46,7 @@ final class CpuGroupNorm {
             boolean f32 = x.dtype() == DType.FLOAT32;
             DType dt = x.dtype();
             VectorKernels k = VectorKernels.get();
+            boolean act = slope != 1.0;
             Parallel.forRange(geo.rows(), 1, (lo, hi) -> {
                 for (int row = (int) lo; row < hi; row++) {
                     int c0 = geo.firstChannel(row);
@@ -70,9 +79,15 @@ final class CpuGroupNorm {
                             for (long p = 0; p < geo.s; p += Integer.MAX_VALUE) {
                                 int len = (int) Math.min(Integer.MAX_VALUE, geo.s - p);
                                 k.normalizeF32(xs, xo + at + p, (float) m, (float) a, (float) b[c0 + c], ys, at + p, len);
+                                if (slope == 0) k.unaryF32(UnaryOp.RELU, ys, at + p, ys, at + p, len); // relu's +0, as the unfused pair
+                                else if (act) k.leakyReluF32(ys, at + p, (float) slope, ys, at + p, len);
                             }
                         } else {
-                            for (long i = 0; i < geo.s; i++) dt.set(ys, at + i, (dt.get(xs, xo + at + i) - m) * a + b[c0 + c]);
+                            for (long i = 0; i < geo.s; i++) {
+                                dt.set(ys, at + i, (dt.get(xs, xo + at + i) - m) * a + b[c0 + c]);
+                                double v = dt.get(ys, at + i);
+                                if (act) dt.set(ys, at + i, slope == 0 ? UnaryOp.RELU.apply(v) : ScalarVectorKernels.leakyRelu(v, slope));
+                            }
                         }
                     }
                 }
@@ -87,11 +102,16 @@ final class CpuGroupNorm {
         }
     }
 
-    /** {dx, dgamma [C], dbeta [C]} (the last two null when gamma is null) from the statistics of {@link #forward}. */
-    static Tensor[] backward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor rstd, int groups) {
-        GroupNormShape shape = GroupNormShape.check("groupNormBackward", x, gamma, null, groups);
+    /**
+     * {dx, dgamma [C], dbeta [C]} (the last two null when gamma is null) from the statistics of
+     * {@link #forward} with the same slope; beta (null for 0) is read only when slope is not 1.
+     */
+    static Tensor[] backward(Tensor x, Tensor dy, Tensor gamma, Tensor beta, Tensor mean, Tensor rstd, int groups, double slope) {
+        GroupNormShape shape = GroupNormShape.check("groupNormBackward", x, gamma, beta, groups);
         shape.checkBackward(x, dy, mean, rstd);
         Geometry geo = Geometry.of(shape);
+        boolean act = slope != 1.0;
+        double[] b = geo.affine(beta, 0);
         double[] g = geo.affine(gamma, 1), mu = mean.toDoubleArray(), rs = rstd.toDoubleArray();
         // per (sample, channel): sum dy and sum dy * (x - mean) * rstd, for dgamma and dbeta
         double[] sumDy = new double[geo.n * geo.c], sumDyXhat = new double[geo.n * geo.c];
@@ -114,12 +134,25 @@ final class CpuGroupNorm {
                         if (f32) {
                             for (long p = 0; p < geo.s; p += Integer.MAX_VALUE) {
                                 int len = (int) Math.min(Integer.MAX_VALUE, geo.s - p);
-                                sdy += k.sumF32(ds, dofs + at + p, len);
-                                sdyx += k.dotF32(ds, dofs + at + p, xs, xo + at + p, len);
+                                MemorySegment src = ds;
+                                long si = dofs + at + p;
+                                if (act) { // d = dy * leaky'(pre) into dx, pre recomputed as the forward made it
+                                    k.normalizeF32(xs, xo + at + p, (float) m, (float) (r * g[c0 + c]), (float) b[c0 + c], os, at + p, len);
+                                    k.leakyReluGradF32(os, at + p, ds, dofs + at + p, (float) slope, os, at + p, len);
+                                    src = os;
+                                    si = at + p;
+                                }
+                                sdy += k.sumF32(src, si, len);
+                                sdyx += k.dotF32(src, si, xs, xo + at + p, len);
                             }
                         } else {
                             for (long i = 0; i < geo.s; i++) {
                                 double d = dt.get(ds, dofs + at + i);
+                                if (act) { // pre in double: its sign is the rounded one's but for values below x's smallest subnormal
+                                    double pre = (xt.get(xs, xo + at + i) - m) * (r * g[c0 + c]) + b[c0 + c];
+                                    dt.set(os, at + i, ScalarVectorKernels.leakyReluGrad(pre, d, slope));
+                                    d = dt.get(os, at + i);
+                                }
                                 sdy += d;
                                 sdyx += d * xt.get(xs, xo + at + i);
                             }
@@ -139,12 +172,13 @@ final class CpuGroupNorm {
                         if (f32) {
                             for (long p = 0; p < geo.s; p += Integer.MAX_VALUE) {
                                 int len = (int) Math.min(Integer.MAX_VALUE, geo.s - p);
-                                k.normalizeGradF32(ds, dofs + at + p, xs, xo + at + p, (float) m, (float) a1, (float) a2, (float) a3,
-                                        os, at + p, len);
+                                k.normalizeGradF32(act ? os : ds, act ? at + p : dofs + at + p, xs, xo + at + p, (float) m, (float) a1,
+                                        (float) a2, (float) a3, os, at + p, len);
                             }
                         } else {
                             for (long i = 0; i < geo.s; i++) {
-                                dt.set(os, at + i, dt.get(ds, dofs + at + i) * a1 + (xt.get(xs, xo + at + i) - m) * a2 + a3);
+                                double d = act ? dt.get(os, at + i) : dt.get(ds, dofs + at + i);
+                                dt.set(os, at + i, d * a1 + (xt.get(xs, xo + at + i) - m) * a2 + a3);
                             }
                         }
                     }

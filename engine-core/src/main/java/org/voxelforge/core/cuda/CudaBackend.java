@@ -161,9 +161,10 @@ public final class CudaBackend implements Backend {
 
     // ---- group norm -----------------------------------------------------------------------------
 
-    @Override public Tensor[] groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, double eps) {
+    @Override public Tensor[] groupNormAct(Tensor x, Tensor gamma, Tensor beta, int groups, double eps, double slope) {
         if (!f32(x, gamma, beta)) {
-            return onHostAll("groupNorm", why(x, gamma, beta), h -> Backends.cpu().groupNorm(h[0], h[1], h[2], groups, eps), x, gamma, beta);
+            return onHostAll("groupNorm", why(x, gamma, beta), h -> Backends.cpu().groupNormAct(h[0], h[1], h[2], groups, eps, slope),
+                    x, gamma, beta);
         }
         GroupNormShape s = GroupNormShape.check("groupNorm", x, gamma, beta, groups);
         if (!(eps > 0)) throw new IllegalArgumentException("groupNorm: eps must be > 0, got " + eps);
@@ -173,8 +174,8 @@ public final class CudaBackend implements Backend {
              Tensor b = beta == null ? filled(0f, s.c()) : dense(beta);
              Tensor mean = mem.empty(DType.FLOAT32, s.n(), groups); Tensor rstd = mem.empty(DType.FLOAT32, s.n(), groups);
              Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.groupNormForwardScratch(geo)))) {
-            fused.groupNormForward(geo, mem.ptr(xc), mem.ptr(g), mem.ptr(b), 1f, eps, mem.ptr(y), mem.ptr(mean), mem.ptr(rstd),
-                    mem.ptr(scratch), stream());
+            fused.groupNormForward(geo, mem.ptr(xc), mem.ptr(g), mem.ptr(b), (float) slope, eps, mem.ptr(y), mem.ptr(mean),
+                    mem.ptr(rstd), mem.ptr(scratch), stream());
             return new Tensor[] {y, cast(mean, DType.FLOAT64), cast(rstd, DType.FLOAT64)};
         } catch (RuntimeException | Error e) {
             y.close();
@@ -182,20 +183,23 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    @Override public Tensor[] groupNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor rstd, int groups) {
-        if (!f32(x, dy, gamma)) {
-            return onHostAll("groupNormBackward", why(x, dy, gamma),
-                    h -> Backends.cpu().groupNormBackward(h[0], h[1], h[2], h[3], h[4], groups), x, dy, gamma, mean, rstd);
+    @Override public Tensor[] groupNormActBackward(Tensor x, Tensor dy, Tensor gamma, Tensor beta, Tensor mean, Tensor rstd,
+                                                   int groups, double slope) {
+        if (!f32(x, dy, gamma, beta)) {
+            return onHostAll("groupNormBackward", why(x, dy, gamma, beta),
+                    h -> Backends.cpu().groupNormActBackward(h[0], h[1], h[2], h[3], h[4], h[5], groups, slope), x, dy, gamma, beta,
+                    mean, rstd);
         }
-        GroupNormShape s = GroupNormShape.check("groupNormBackward", x, gamma, null, groups);
+        GroupNormShape s = GroupNormShape.check("groupNormBackward", x, gamma, beta, groups);
         s.checkBackward(x, dy, mean, rstd);
         GroupNormAct.Geometry geo = geometry(s);
         Tensor dx = mem.empty(DType.FLOAT32, x.shape());
         Tensor dg = mem.empty(DType.FLOAT32, s.c()), db = mem.empty(DType.FLOAT32, s.c());
         try (Tensor xc = dense(x); Tensor dyc = dense(dy); Tensor g = gamma == null ? filled(1f, s.c()) : dense(gamma);
-             Tensor b = filled(0f, s.c()); Tensor m = cast(mean, DType.FLOAT32); Tensor r = cast(rstd, DType.FLOAT32);
+             Tensor b = beta == null ? filled(0f, s.c()) : dense(beta); Tensor m = cast(mean, DType.FLOAT32);
+             Tensor r = cast(rstd, DType.FLOAT32);
              Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.groupNormBackwardScratch(geo)))) {
-            fused.groupNormBackward(geo, mem.ptr(xc), mem.ptr(dyc), mem.ptr(g), mem.ptr(b), mem.ptr(m), mem.ptr(r), 1f,
+            fused.groupNormBackward(geo, mem.ptr(xc), mem.ptr(dyc), mem.ptr(g), mem.ptr(b), mem.ptr(m), mem.ptr(r), (float) slope,
                     mem.ptr(dx), mem.ptr(dg), mem.ptr(db), mem.ptr(scratch), stream());
         } catch (RuntimeException | Error e) {
             dx.close();

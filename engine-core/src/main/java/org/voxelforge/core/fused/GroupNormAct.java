@@ -37,6 +37,11 @@ public final class GroupNormAct {
 
     public record ParamGrads(float[] dgamma, float[] dbeta) {}
 
+    /** groupnorm.cuh's vf_gn_act: LeakyReLU, and for slope 0 relu's values exactly (+0 below zero, NaN kept). */
+    static float activation(float pre, float slope) {
+        return pre > 0 ? pre : (slope == 0 ? (Float.isNaN(pre) ? pre : 0f) : pre * slope);
+    }
+
     /** Writes y; returns the saved statistics. */
     public static Saved forward(Geometry geo, float[] x, float[] gamma, float[] beta, float slope, double eps, float[] y) {
         check(geo, x, "x");
@@ -73,7 +78,7 @@ public final class GroupNormAct {
             float mu = mean[ng], a = rstd[ng] * gamma[c], b = beta[c];
             for (int i = nc * s; i < (nc + 1) * s; i++) {
                 float pre = (x[i] - mu) * a + b;
-                y[i] = pre >= 0 ? pre : pre * slope;
+                y[i] = activation(pre, slope);
             }
         }
         return new Saved(mean, rstd);

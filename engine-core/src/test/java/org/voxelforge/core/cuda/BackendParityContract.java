@@ -274,6 +274,26 @@ abstract class BackendParityContract {
         }
     }
 
+    @Test void groupNormWithActivationForwardAndBackward() {
+        for (double slope : new double[] {0, 0.01}) {
+            for (boolean affine : new boolean[] {true, false}) {
+                Tensor x = randn(2, 6, 3, 4, 5), dy = randn(2, 6, 3, 4, 5);
+                Tensor g = affine ? randn(6) : null, b = affine ? randn(6) : null;
+                Tensor[] want = x.backend().groupNormAct(x, g, b, 3, 1e-5, slope);
+                Tensor[] got = backend().groupNormAct(dev(x), g == null ? null : dev(g), b == null ? null : dev(b), 3, 1e-5, slope);
+                String what = "groupNormAct slope " + slope + " affine " + affine;
+                for (int i = 0; i < 3; i++) same(what + " output " + i, want[i], got[i], 2e-5);
+                Tensor[] wantB = x.backend().groupNormActBackward(x, dy, g, b, want[1], want[2], 3, slope);
+                Tensor[] gotB = backend().groupNormActBackward(dev(x), dev(dy), g == null ? null : dev(g), b == null ? null : dev(b),
+                        got[1], got[2], 3, slope);
+                for (int i = 0; i < 3; i++) {
+                    if (wantB[i] == null) assertNull(gotB[i], what + " backward " + i);
+                    else same(what + " backward " + i, wantB[i], gotB[i], 5e-5);
+                }
+            }
+        }
+    }
+
     @Test void conv3dForwardAndBackward() {
         Conv3dParams[] params = {Conv3dParams.of(1, 1), Conv3dParams.of(2, 1),
                 new Conv3dParams(new int[] {1, 2, 1}, new int[] {0, 1, 2}, new int[] {1, 1, 2}, 2, new int[] {0, 0, 0})};

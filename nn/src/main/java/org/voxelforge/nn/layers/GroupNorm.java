@@ -9,7 +9,7 @@ import org.voxelforge.nn.Module;
  * (sample, group) normalised over its channels and all spatial positions, then a per-channel
  * affine (weight 1, bias 0 at start). Same in training and evaluation.
  */
-public final class GroupNorm extends Module {
+public final class GroupNorm extends Module implements NormActivationFusion.Norm {
     private final int groups, channels;
     private final double eps;
     private final Variable weight, bias;
@@ -29,9 +29,11 @@ public final class GroupNorm extends Module {
         bias = affine ? registerParameter("bias", Init.constant(0, dtype, channels)) : null;
     }
 
-    @Override public Variable forward(Variable x) {
+    @Override public Variable forward(Variable x) { return forwardThenLeakyRelu(x, 1.0); }
+
+    @Override public Variable forwardThenLeakyRelu(Variable x, double slope) {
         Norms.requireChannels("GroupNorm(" + groups + ", " + channels + ")", x, channels, 2);
-        return x.groupNorm(weight, bias, groups, eps);
+        return x.groupNormAct(weight, bias, groups, eps, slope); // one fused op
     }
 
     @Override public String toString() { return "GroupNorm(" + groups + ", " + channels + ", eps=" + eps + ", affine=" + (weight != null) + ")"; }

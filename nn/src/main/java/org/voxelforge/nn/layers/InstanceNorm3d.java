@@ -11,7 +11,7 @@ import org.voxelforge.nn.Module;
  * training and evaluation compute the same thing. PyTorch's default is affine false; nnU-Net
  * passes affine true.
  */
-public final class InstanceNorm3d extends Module {
+public final class InstanceNorm3d extends Module implements NormActivationFusion.Norm {
     private final int channels;
     private final double eps;
     private final Variable weight, bias;
@@ -28,10 +28,12 @@ public final class InstanceNorm3d extends Module {
         bias = affine ? registerParameter("bias", Init.constant(0, dtype, channels)) : null;
     }
 
-    @Override public Variable forward(Variable x) {
+    @Override public Variable forward(Variable x) { return forwardThenLeakyRelu(x, 1.0); }
+
+    @Override public Variable forwardThenLeakyRelu(Variable x, double slope) {
         if (x.rank() != 5) throw new IllegalArgumentException("InstanceNorm3d: input must be [N, C, D, H, W], got " + x.value().describe());
         Norms.requireChannels("InstanceNorm3d(" + channels + ")", x, channels, 5);
-        return x.groupNorm(weight, bias, channels, eps); // one fused op: instance norm is a group per channel
+        return x.groupNormAct(weight, bias, channels, eps, slope); // one fused op: instance norm is a group per channel
     }
 
     @Override public String toString() { return "InstanceNorm3d(" + channels + ", eps=" + eps + ", affine=" + (weight != null) + ")"; }

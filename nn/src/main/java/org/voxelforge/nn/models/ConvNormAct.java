@@ -6,11 +6,13 @@ import org.voxelforge.core.DType;
 import org.voxelforge.core.RandomGenerator;
 import org.voxelforge.nn.Module;
 import org.voxelforge.nn.layers.Conv3d;
+import org.voxelforge.nn.layers.NormActivationFusion;
 
 /**
  * conv -> norm -> nonlinearity, nnU-Net's {@code ConvDropoutNormReLU} (no dropout) with its
  * member names {@code conv}, {@code norm}, {@code nonlin}. Padding is (k-1)/2 times the dilation
- * per axis ("same" for odd kernels). Norm or nonlinearity may be null (left out).
+ * per axis ("same" for odd kernels). Norm or nonlinearity may be null (left out). A group or
+ * instance norm followed by a (leaky) ReLU runs as one op ({@link NormActivationFusion}).
  */
 public final class ConvNormAct extends Module {
     private final Conv3d conv;
@@ -28,6 +30,8 @@ public final class ConvNormAct extends Module {
 
     @Override public Variable forward(Variable x) {
         Variable y = conv.apply(x);
+        Variable fused = norm == null ? null : NormActivationFusion.apply(norm, nonlin, y);
+        if (fused != null) return fused;
         if (norm != null) y = norm.apply(y);
         if (nonlin != null) y = nonlin.apply(y);
         return y;
