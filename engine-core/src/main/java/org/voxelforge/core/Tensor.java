@@ -607,6 +607,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor div(double s) { return binary(BinaryOp.DIV, s); }
     public Tensor pow(double s) { return binary(BinaryOp.POW, s); }
     public Tensor eq(double s) { return binary(BinaryOp.EQ, s); }
+    public Tensor ne(double s) { return binary(BinaryOp.NE, s); }
     public Tensor lt(double s) { return binary(BinaryOp.LT, s); }
     public Tensor le(double s) { return binary(BinaryOp.LE, s); }
     public Tensor gt(double s) { return binary(BinaryOp.GT, s); }

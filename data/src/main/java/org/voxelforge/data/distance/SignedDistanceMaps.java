@@ -91,6 +91,41 @@ public final class SignedDistanceMaps {
         return Tensor.of(f, outDims);
     }
 
+    /**
+     * The distance maps a boundary loss reads, for a batch: integer labels [N, spatial...] on any
+     * device give float32 [N, classes, spatial...] on that device, channel c the signed map of
+     * label value c (voxel units when spacing is null). On a CUDA-backend device the transforms
+     * run there ({@link DeviceSignedDistanceMaps}); elsewhere on the host, map by map.
+     */
+    public static Tensor forBatch(Tensor labels, int classes, double[] spacing, boolean normalize) {
+        if (labels.rank() < 2 || labels.dtype().isFloatingPoint() || labels.dim(0) == 0) {
+            throw new IllegalArgumentException("signed_distance_maps: labels " + labels.describe()
+                    + " must be a non-empty integer batch [N, spatial...]");
+        }
+        if (classes < 1) throw new IllegalArgumentException("signed_distance_maps: classes must be >= 1, got " + classes);
+        if (labels.numel() / labels.dim(0) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("signed_distance_maps: " + labels.describe() + " has more voxels per sample than an int holds");
+        }
+        if (labels.backend() instanceof org.voxelforge.core.cuda.CudaBackend cuda) {
+            return DeviceSignedDistanceMaps.forBatch(cuda, labels, classes, spacing, normalize);
+        }
+        int[] values = new int[classes];
+        for (int c = 0; c < classes; c++) values[c] = c;
+        int n = labels.dim(0);
+        int[] outDims = new int[labels.rank() + 1];
+        outDims[0] = n;
+        outDims[1] = classes;
+        System.arraycopy(labels.dims(), 1, outDims, 2, labels.rank() - 1);
+        int per = (int) (labels.numel() / n) * classes;
+        float[] all = new float[n * per];
+        for (int i = 0; i < n; i++) {
+            try (Tensor sample = labels.select(0, i); Tensor maps = forLabels(sample, values, spacing, normalize, DType.FLOAT32)) {
+                System.arraycopy(maps.toFloatArray(), 0, all, i * per, per);
+            }
+        }
+        return Tensor.of(all, outDims);
+    }
+
     /** Length of the image diagonal in physical units. */
     public static double diagonal(int[] dims, double[] spacing) {
         double s = 0;

@@ -54,6 +54,7 @@ public final class CudaBackend implements Backend {
     private final GemmKernels gemm;
     private final IndexKernels indexing;
     private final PoolKernels pool;
+    private final VolumeKernels volume;
     private volatile CublasMatmul cublas; // null: not tried yet or not available
     private volatile CudnnConv3d cudnn;
     private volatile boolean cublasTried, cudnnTried;
@@ -70,6 +71,7 @@ public final class CudaBackend implements Backend {
         this.gemm = new GemmKernels(l);
         this.indexing = new IndexKernels(l);
         this.pool = new PoolKernels(l);
+        this.volume = new VolumeKernels(l);
         this.basic = new CudaKernels(l);
     }
 
@@ -685,6 +687,32 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException(op + ": labels (and mask) must have N * spatial = " + logits.dim(0) * s + " elements");
         }
         return new org.voxelforge.core.fused.DiceCe.Geometry(logits.dim(0), logits.dim(1), (int) s);
+    }
+
+    // ---- exact Euclidean distance transform (called by data's SignedDistanceMaps) ----------------
+
+    /**
+     * Squared physical distances (float32, the mask's shape) from every non-zero voxel of a
+     * one-byte mask (uint8 or bool, any rank >= 1) to the nearest zero voxel: 0 on zero voxels, +inf
+     * everywhere when there is none (edt.cuh, separable lower-envelope passes). spacing: one
+     * positive value per axis, or null for 1. The CPU reference is data's EuclideanDistanceTransform.
+     */
+    public Tensor edtSquared(Tensor mask, double[] spacing) {
+        if (mask.dtype() != DType.UINT8 && mask.dtype() != DType.BOOL) {
+            throw new IllegalArgumentException("edtSquared: mask " + mask.describe()
+                    + " must be uint8 or bool (non-zero = foreground); compare or cast it first, e.g. labels.eq(1)");
+        }
+        if (mask.rank() == 0) throw new IllegalArgumentException("edtSquared: mask " + mask.describe() + " needs at least one axis");
+        if (!mask.device().equals(device())) {
+            throw new IllegalArgumentException("edtSquared: mask " + mask.describe() + " is on " + mask.device() + ", this backend on "
+                    + device() + "; move it with to(" + device() + ")");
+        }
+        long scratchBytes = VolumeKernels.edtScratchBytes(mask.dims());
+        return mem.produce(DType.FLOAT32, mask.shape(), out -> {
+            try (Tensor m = dense(mask); Tensor scratch = mem.empty(DType.FLOAT64, (int) Math.max(1, (scratchBytes + 7) / 8))) {
+                volume.edtSquared(mask.dims(), spacing, mem.ptr(m), mem.ptr(out), mem.ptr(scratch), stream());
+            }
+        });
     }
 
     // ---- fused optimizer steps (called by nn's optimizers for parameters on this device) --------

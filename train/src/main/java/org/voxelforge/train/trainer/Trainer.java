@@ -12,8 +12,11 @@ import org.voxelforge.core.Tensor;
 import org.voxelforge.core.TensorScope;
 import org.voxelforge.nn.io.SafeTensors;
 import org.voxelforge.nn.io.Weights;
+import org.voxelforge.data.distance.SignedDistanceMaps;
+import org.voxelforge.nn.loss.CompositeLoss;
 import org.voxelforge.nn.loss.DeepSupervisionLoss;
 import org.voxelforge.nn.loss.Loss;
+import org.voxelforge.nn.loss.LossTarget;
 import org.voxelforge.nn.loss.Losses;
 import org.voxelforge.nn.models.DynamicUNet;
 import org.voxelforge.nn.optim.GradClipping;
@@ -95,10 +98,6 @@ public final class Trainer implements AutoCloseable {
         this.outputDir = outputDir;
         this.progress = progress;
         this.loss = loss;
-        if (loss.needsDistanceMaps()) {
-            throw new IllegalArgumentException("Trainer: loss '" + options.loss() + "' needs distance maps, which a Batch does not carry; "
-                    + "use a region loss such as dice_ce");
-        }
         this.optimizer = TrainingParts.optimizer(options, model.trainableParameters());
         this.schedule = TrainingParts.schedule(options);
         this.ema = options.emaDecay() > 0 ? new WeightEma(model, options.emaDecay()) : null;
@@ -233,15 +232,17 @@ public final class Trainer implements AutoCloseable {
             Device device = model.device(); // batches are made on the host and follow the model
             Variable x = Variable.constant(batch.images().to(device));
             Tensor labels = batch.labels().to(device), mask = batch.maskOrNull() == null ? null : batch.maskOrNull().to(device);
+            LossTarget target = LossTarget.of(labels, distanceMaps(labels));
+            if (loss instanceof CompositeLoss composite) composite.setEpoch(epoch);
             Variable l;
             // the backward follows the precision each op recorded in the forward, so only the forward is in the scope
             try (org.voxelforge.autograd.Autocast autocast = bf16 ? org.voxelforge.autograd.Autocast.bf16() : null) {
                 if (options.deepSupervision()) {
                     List<Variable> heads = model.forwardDeep(x);
                     if (deepLoss == null) deepLoss = DeepSupervisionLoss.nnUNet(loss, heads.size());
-                    l = deepLoss.compute(heads, labels, mask);
+                    l = deepLoss.compute(heads, target, mask);
                 } else {
-                    l = loss.compute(model.apply(x), labels, mask);
+                    l = loss.compute(model.apply(x), target, mask);
                 }
             }
             value = l.value().item();
@@ -268,6 +269,15 @@ public final class Trainer implements AutoCloseable {
             optimizer.zeroGrad();
         }
         return value;
+    }
+
+    /**
+     * The signed distance maps a boundary loss ("bl", "hdl", "gsl") reads, of the batch's labels
+     * after augmentation, in voxel units and normalised to [-1, 1] per side as MIST's; made on the
+     * model's device (exact EDT kernels on a GPU), or null when the loss reads only labels.
+     */
+    private Tensor distanceMaps(Tensor labels) {
+        return loss.needsDistanceMaps() ? SignedDistanceMaps.forBatch(labels, model.plan().numClasses(), null, true) : null;
     }
 
     /**
