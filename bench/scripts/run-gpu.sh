@@ -9,7 +9,9 @@
 # selftest.txt (`voxelforge selftest --device cuda`), and for VoxelForge against PyTorch on the
 # same GPU: train-step-*.txt (nnU-Net U-Net, 4 channels, 128^3, batch 2, features 32..320, deep
 # supervision, Dice + CE, SGD), predict-*.txt (sliding-window inference of a 4-channel
-# 240x240x155 case) and conv3d-*.txt (32 channels at 128^3, forward + both backwards).
+# 240x240x155 case), conv3d-*.txt (32 channels at 128^3, forward + both backwards), edt-*.txt
+# (exact EDT of a 256^3 mask against cupyx.scipy.ndimage.distance_transform_edt, with a voxel-for-
+# voxel comparison) and norm-loss-voxelforge.txt (norm and loss kernels against the copy bandwidth).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -54,6 +56,14 @@ vol=240,240,155; reps=3
 (cd bench/scripts && "$py" torch_sliding_window.py 32 5 "$patch" 2 "$reps" 320 ${vol//,/ } cuda) > "$out/predict-torch.txt" 2>&1
 "$vf" bench conv3d --device cuda --channels 32 --patch "$patch" --steps "$steps" > "$out/conv3d-voxelforge.txt" 2>&1
 "$py" bench/scripts/torch_conv3d_gpu.py 32 "$patch" 2 "$steps" > "$out/conv3d-torch.txt" 2>&1
-for f in "$out"/train-step-*.txt "$out"/predict-*.txt "$out"/conv3d-*.txt; do
+edge=256
+[ "$quick" = 1 ] && edge=128
+"$vf" bench edt --device cuda --patch "$edge" --steps "$steps" --output "$out/edt-voxelforge.npy" > "$out/edt-voxelforge.txt" 2>&1
+"$py" bench/scripts/cupy_edt.py "$edge" "$steps" "$out/edt-voxelforge.npy" > "$out/edt-cupy.txt" 2>&1
+rm -f "$out/edt-voxelforge.npy"
+"$vf" bench norm-loss --device cuda --batch 2 --channels 32 --patch "$patch" --steps "$steps" > "$out/norm-loss-voxelforge.txt" 2>&1
+for f in "$out"/train-step-*.txt "$out"/predict-*.txt "$out"/conv3d-*.txt "$out"/edt-*.txt; do
   echo "$(basename "$f"): $(grep -E '^(steady|wall: steady)' "$f" | head -1)"
 done | tee "$out/summary.txt"
+grep -E '^voxelforge vs cupy' "$out/edt-cupy.txt" | tee -a "$out/summary.txt"
+grep -E '^steady ' "$out/norm-loss-voxelforge.txt" | tee -a "$out/summary.txt"

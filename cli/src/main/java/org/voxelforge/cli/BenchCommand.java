@@ -34,9 +34,11 @@ import picocli.CommandLine.Parameters;
  * (bench/scripts/torch_unet_step.py, torch_conv3d.py) take the same arguments.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time a U-Net training step (train-step) or one conv3d layer (conv3d) on a device; for the GPU benchmarks.")
+        description = "Time a U-Net training step (train-step), whole-case inference (predict), one conv3d layer (conv3d) or the exact "
+                + "distance transform of a --patch^3 mask (edt), or the norm and loss kernels against the copy bandwidth (norm-loss) "
+                + "on a device; for the GPU benchmarks.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "train-step, predict or conv3d.")
+    @Parameters(index = "0", description = "train-step, predict, conv3d, edt or norm-loss.")
     String what;
 
     @Option(names = "--device", defaultValue = "cpu", description = DeviceFlag.DESCRIPTION)
@@ -48,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stages", defaultValue = "5", description = "U-Net stages (train-step) (default: ${DEFAULT-VALUE}).")
     int stages;
 
-    @Option(names = "--patch", defaultValue = "128", description = "Patch (train-step) or volume (conv3d) edge (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patch", defaultValue = "128", description = "Patch (train-step) or volume (conv3d, edt) edge (default: ${DEFAULT-VALUE}).")
     int patch;
 
     @Option(names = "--batch", defaultValue = "2", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -69,6 +71,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "20", description = "Repetitions (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--output", description = "edt: write the distances (float32 .npy) for bench/scripts/cupy_edt.py to compare.")
+    java.nio.file.Path output;
+
     @Override public Integer call() {
         Device d = DeviceFlag.parse(device);
         if (steps < 2) throw new IllegalArgumentException("--steps must be >= 2, got " + steps);
@@ -79,7 +84,9 @@ public final class BenchCommand implements Callable<Integer> {
             case "train-step" -> trainStep(d);
             case "conv3d" -> conv3d(d);
             case "predict" -> predict(d);
-            default -> throw new IllegalArgumentException("bench: unknown '" + what + "'; expected train-step, predict or conv3d");
+            case "edt" -> EdtBench.run(d, patch, steps, output);
+            case "norm-loss" -> BandwidthBench.run(d, batch, channels, patch, steps);
+            default -> throw new IllegalArgumentException("bench: unknown '" + what + "'; expected train-step, predict, conv3d, edt or norm-loss");
         };
         double[] tail = Arrays.copyOfRange(ms, ms.length / 2, ms.length);
         Arrays.sort(tail);

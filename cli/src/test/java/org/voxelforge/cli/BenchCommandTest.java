@@ -20,10 +20,29 @@ class BenchCommandTest {
         assertTrue(c.out().contains("device memory: ") && c.out().contains("host fallbacks: {}"), c.out());
     }
 
+    /** The EDT bench writes distances SciPy agrees with (the cupy script's comparison, here against the host EDT). */
+    @Test void edtAndNormLossBenchesRunOnTheEmulator(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.voxelforge.core.cuda.EmulatedKernels.availability().available(),
+                () -> "kernel emulator unavailable: " + org.voxelforge.core.cuda.EmulatedKernels.availability().reason());
+        java.nio.file.Path npy = dir.resolve("edt.npy");
+        CliRun e = CliRun.run("bench", "edt", "--device", "emulator", "--patch", "24", "--steps", "2", "--output", npy.toString());
+        assertEquals(0, e.code(), e.out() + e.err());
+        assertTrue(e.out().contains("call   2") && e.out().contains("host fallbacks: {}"), e.out());
+        float[] got = org.voxelforge.data.npy.Npy.read(npy).toFloatArray();
+        double[] want = org.voxelforge.data.distance.EuclideanDistanceTransform.distances(EdtBench.mask(24), new int[] {24, 24, 24}, null);
+        for (int i = 0; i < want.length; i++) assertEquals((float) want[i], got[i], 0f, "voxel " + i);
+        CliRun n = CliRun.run("bench", "norm-loss", "--device", "emulator", "--batch", "1", "--channels", "8", "--patch", "6", "--steps", "2");
+        assertEquals(0, n.code(), n.out() + n.err());
+        assertTrue(n.out().contains("steady group norm + leaky relu backward") && n.out().contains("% of the copy's"), n.out());
+    }
+
     @Test void unknownBenchmarksAndDevicesAreRefused() {
         CliRun bad = CliRun.run("bench", "sideways");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("train-step, predict or conv3d"), bad.err());
+        assertTrue(bad.err().contains("train-step, predict, conv3d, edt or norm-loss"), bad.err());
+        CliRun cpuBandwidth = CliRun.run("bench", "norm-loss", "--patch", "4");
+        assertEquals(2, cpuBandwidth.code());
+        assertTrue(cpuBandwidth.err().contains("needs --device cuda or emulator"), cpuBandwidth.err());
         CliRun dev = CliRun.run("bench", "conv3d", "--device", "tpu");
         assertEquals(2, dev.code());
         assertTrue(dev.err().contains("--device") && dev.err().contains("emulator"), dev.err());
