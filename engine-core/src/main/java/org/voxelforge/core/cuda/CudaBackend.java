@@ -676,6 +676,79 @@ public final class CudaBackend implements Backend {
         });
     }
 
+    // ---- fused region losses: Dice or Tversky, CE or focal, boundary (nn's Tversky, Focal, DiceFocal, composite losses) --
+
+    /**
+     * The statistics of {@link org.voxelforge.core.fused.RegionLoss} for {@code terms}: float32
+     * logits [N, C, spatial...], int32 labels [N, spatial...], a float32 mask of the labels' shape
+     * or null, and float32 signed distance maps of the logits' shape exactly when the terms have a
+     * boundary term. Without focal and boundary terms these are the Dice + CE kernels' statistics.
+     */
+    public double[] regionLossStatistics(Tensor logits, Tensor labels, Tensor mask, Tensor dist, org.voxelforge.core.fused.RegionLoss.Terms terms) {
+        org.voxelforge.core.fused.DiceCe.Geometry geo = regionLossGeometry(logits, labels, mask, dist, terms);
+        if (terms.diceCeKernels()) return diceCeStatistics(logits, labels, mask);
+        org.voxelforge.core.fused.RegionLoss.Classification cl = terms.classification();
+        boolean focal = cl != null && cl.focal();
+        float[] alpha = focal ? focalAlpha(cl) : null;
+        try (Tensor l = dense(logits); Tensor y = dense(labels); Tensor m = mask == null ? null : dense(mask);
+             Tensor d = dist == null ? null : dense(dist);
+             Tensor ha = alpha == null ? null : Tensor.of(alpha, alpha.length); Tensor a = ha == null ? null : mem.upload(ha);
+             Tensor stats = mem.empty(DType.FLOAT64, terms.statsLength(geo));
+             Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.regionScratch(geo)))) {
+            fused.regionStatistics(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(a), focal ? (float) cl.gamma() : 0f, focal,
+                    mem.ptr(d), mem.ptr(stats), mem.ptr(scratch), stream());
+            return stats.toDoubleArray();
+        }
+    }
+
+    /** dlogits (float32, logits' shape) from RegionLoss.finish's coefficients, softmax recomputed on the device. */
+    public Tensor regionLossBackward(Tensor logits, Tensor labels, Tensor mask, Tensor dist, org.voxelforge.core.fused.RegionLoss.Terms terms,
+                                     org.voxelforge.core.fused.RegionLoss.Result r) {
+        org.voxelforge.core.fused.DiceCe.Geometry geo = regionLossGeometry(logits, labels, mask, dist, terms);
+        if (terms.diceCeKernels()) {
+            return diceCeBackward(logits, labels, mask, new org.voxelforge.core.fused.DiceCe.Result(r.loss(), r.overlap(), r.classification(),
+                    r.coefI(), r.coefP(), r.clsScale()), terms.squared());
+        }
+        org.voxelforge.core.fused.RegionLoss.Classification cl = terms.classification();
+        boolean focal = cl != null && cl.focal();
+        float[] alpha = focal ? focalAlpha(cl) : null;
+        return mem.produce(DType.FLOAT32, logits.shape(), out -> {
+            try (Tensor l = dense(logits); Tensor y = dense(labels); Tensor m = mask == null ? null : dense(mask);
+                 Tensor d = dist == null ? null : dense(dist);
+                 Tensor ha = alpha == null ? null : Tensor.of(alpha, alpha.length); Tensor a = ha == null ? null : mem.upload(ha);
+                 Tensor hi = Tensor.of(r.coefI(), r.coefI().length); Tensor hp = Tensor.of(r.coefP(), r.coefP().length);
+                 Tensor hb = r.coefB() == null ? null : Tensor.of(r.coefB(), r.coefB().length);
+                 Tensor ci = mem.upload(hi); Tensor cp = mem.upload(hp); Tensor cb = hb == null ? null : mem.upload(hb)) {
+                fused.regionBackward(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(a), focal ? (float) cl.gamma() : 0f, focal,
+                        mem.ptr(d), mem.ptr(ci), mem.ptr(cp), mem.ptr(cb), r.clsScale(), terms.squared(), mem.ptr(out), stream());
+            }
+        });
+    }
+
+    private static float[] focalAlpha(org.voxelforge.core.fused.RegionLoss.Classification cl) {
+        if (cl.alpha() == null) return null;
+        float[] a = new float[cl.alpha().length];
+        for (int c = 0; c < a.length; c++) a[c] = (float) cl.alpha()[c];
+        return a;
+    }
+
+    private org.voxelforge.core.fused.DiceCe.Geometry regionLossGeometry(Tensor logits, Tensor labels, Tensor mask, Tensor dist,
+                                                                         org.voxelforge.core.fused.RegionLoss.Terms terms) {
+        org.voxelforge.core.fused.DiceCe.Geometry geo = diceCeGeometry(logits, labels, mask);
+        String op = "regionLoss on logits " + logits.describe() + (dist == null ? "" : ", distance maps " + dist.describe());
+        if ((terms.boundary() != null) != (dist != null)) {
+            throw new IllegalArgumentException(op + ": distance maps are needed exactly with a boundary term (terms " + terms + ")");
+        }
+        if (dist != null && (dist.dtype() != DType.FLOAT32 || dist.numel() != logits.numel())) {
+            throw new IllegalArgumentException(op + ": expected float32 distance maps of the logits' shape");
+        }
+        org.voxelforge.core.fused.RegionLoss.Classification cl = terms.classification();
+        if (cl != null && cl.focal() && cl.alpha() != null && cl.alpha().length != geo.c()) {
+            throw new IllegalArgumentException(op + ": " + cl.alpha().length + " focal class weights for " + geo.c() + " channels");
+        }
+        return geo;
+    }
+
     private org.voxelforge.core.fused.DiceCe.Geometry diceCeGeometry(Tensor logits, Tensor labels, Tensor mask) {
         String op = "diceCe on logits " + logits.describe() + ", labels " + labels.describe() + (mask == null ? "" : ", mask " + mask.describe());
         if (logits.dtype() != DType.FLOAT32 || labels.dtype() != DType.INT32 || (mask != null && mask.dtype() != DType.FLOAT32)) {

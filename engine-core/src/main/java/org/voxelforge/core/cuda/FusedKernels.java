@@ -4,9 +4,11 @@ import org.voxelforge.core.fused.Chunking;
 import org.voxelforge.core.fused.DiceCe;
 import org.voxelforge.core.fused.FusedOptimizer;
 import org.voxelforge.core.fused.GroupNormAct;
+import org.voxelforge.core.fused.RegionLoss;
+import org.voxelforge.core.fused.RegionLossTwin;
 
 /**
- * Typed launchers of the fused kernels (groupnorm.cuh, dice_ce.cuh, optim.cuh) over a
+ * Typed launchers of the fused kernels (groupnorm.cuh, dice_ce.cuh incl. the region losses, optim.cuh) over a
  * {@link KernelLauncher} (the GPU or the host emulator). Arguments are device pointers (0 for an
  * absent optional one); scratch buffers are the caller's, sized by the {@code *Scratch} methods,
  * so a training step can keep them. The reductions cut their rows as {@link Chunking} says, like
@@ -115,6 +117,54 @@ public final class FusedKernels {
         launcher.launch("vf_dice_ce_backward_f32", blocks(geo.spatial()), Math.min(geo.n(), MAX_GRID_YZ), 1, THREADS, 1, 1, 0, stream,
                 k -> k.ptr(logits).ptr(labels).ptr(mask).ptr(coefI).ptr(coefP).f32(ceScale).i32(squared ? 1 : 0).ptr(dlogits)
                         .i32(geo.n()).i32(geo.c()).i64(geo.spatial()));
+    }
+
+    // ---- the region losses: Dice or Tversky, CE or focal, boundary (dice_ce.cuh, vf_region_*) -----
+    //   vf_region_stats_partial_f32 (const float* logits, const int* labels, const float* mask, const float* alpha, float gamma,
+    //                                int focal, const float* dist, float* partials, int C, int64_t S, int64_t chunkLen)
+    //   vf_region_stats_finalize_f32(const float* partials, double* stats, int N, int C, int chunks, int boundary)
+    //   vf_region_backward_f32      (const float* logits, const int* labels, const float* mask, const float* alpha, float gamma,
+    //                                int focal, const float* dist, const float* coefI, const float* coefP, const float* coefB,
+    //                                float clsScale, int squared, float* dlogits, int N, int C, int64_t S)
+
+    /** Floats of scratch {@link #regionStatistics} needs. */
+    public static long regionScratch(DiceCe.Geometry geo) {
+        long s = geo.spatial();
+        return (long) geo.n() * geo.tiles() * Chunking.chunks(s, Chunking.chunkLength(s)) * RegionLoss.SLOTS;
+    }
+
+    /**
+     * The statistics of {@link RegionLossTwin#statistics} into {@code stats} ({@code geo.statsLength()}
+     * doubles, plus N*C with {@code dist}); the host forms the loss with {@link RegionLoss#finish}.
+     * alpha: [C] focal class weights or 0; focal: the classification sum is focal (else CE);
+     * dist: signed distance maps [N, C, S] or 0 (no boundary sums); mask: 0 for none.
+     */
+    public void regionStatistics(DiceCe.Geometry geo, long logits, long labels, long mask, long alpha, float gamma, boolean focal,
+                                 long dist, long stats, long scratch, long stream) {
+        String op = "regionStatistics (vf_region_stats_*_f32) on logits [" + geo.n() + ", " + geo.c() + ", " + geo.spatial() + "]";
+        requirePointers(op, "logits", logits, "labels", labels, "stats", stats, "scratch", scratch);
+        requireGridY(op, "N", geo.n());
+        requireGridY(op, "class tiles", geo.tiles());
+        if (!(gamma >= 0)) throw new IllegalArgumentException(op + ": focal gamma must be >= 0, got " + gamma);
+        long s = geo.spatial(), chunkLen = Chunking.chunkLength(s);
+        int chunks = Chunking.chunks(s, chunkLen);
+        launcher.launch("vf_region_stats_partial_f32", chunks, geo.n(), geo.tiles(), THREADS, 1, 1, 0, stream,
+                k -> k.ptr(logits).ptr(labels).ptr(mask).ptr(alpha).f32(gamma).i32(focal ? 1 : 0).ptr(dist).ptr(scratch)
+                        .i32(geo.c()).i64(s).i64(chunkLen));
+        long rows = (long) geo.n() * geo.c() + geo.n() + (dist == 0 ? 0 : (long) geo.n() * geo.c());
+        launcher.launch("vf_region_stats_finalize_f32", blocks(rows), 1, 1, THREADS, 1, 1, 0, stream,
+                k -> k.ptr(scratch).ptr(stats).i32(geo.n()).i32(geo.c()).i32(chunks).i32(dist == 0 ? 0 : 1));
+    }
+
+    /** dlogits from the coefficients of {@link RegionLoss#finish} (coefI, coefP and, with dist, coefB: [N*C] floats on the device). */
+    public void regionBackward(DiceCe.Geometry geo, long logits, long labels, long mask, long alpha, float gamma, boolean focal, long dist,
+                               long coefI, long coefP, long coefB, float clsScale, boolean squared, long dlogits, long stream) {
+        String op = "regionBackward (vf_region_backward_f32) on logits [" + geo.n() + ", " + geo.c() + ", " + geo.spatial() + "]";
+        requirePointers(op, "logits", logits, "labels", labels, "coefI", coefI, "coefP", coefP, "dlogits", dlogits);
+        if (dist != 0) requirePointers(op, "coefB (with distance maps)", coefB);
+        launcher.launch("vf_region_backward_f32", blocks(geo.spatial()), Math.min(geo.n(), MAX_GRID_YZ), 1, THREADS, 1, 1, 0, stream,
+                k -> k.ptr(logits).ptr(labels).ptr(mask).ptr(alpha).f32(gamma).i32(focal ? 1 : 0).ptr(dist).ptr(coefI).ptr(coefP)
+                        .ptr(coefB).f32(clsScale).i32(squared ? 1 : 0).ptr(dlogits).i32(geo.n()).i32(geo.c()).i64(geo.spatial()));
     }
 
     // ---- optimizers over a parameter table ----------------------------------------------------

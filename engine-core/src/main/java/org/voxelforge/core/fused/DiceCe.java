@@ -1,9 +1,11 @@
 package org.voxelforge.core.fused;
 
 /**
- * CPU twin of kernels/src/main/cuda/dice_ce.cuh: softmax + cross-entropy + soft-Dice statistics
- * in one pass, the loss and its gradient coefficients from those statistics (host code that the
- * GPU path uses as well), and the backward pass that recomputes the softmax.
+ * CPU twin of the Dice + CE kernels of kernels/src/main/cuda/dice_ce.cuh: softmax + cross-entropy
+ * + soft-Dice statistics in one pass, the loss and its gradient coefficients from those statistics
+ * (host code that the GPU path uses as well), and the backward pass that recomputes the softmax.
+ * The passes and the finish are {@link RegionLossTwin} and {@link RegionLoss} with a Dice and a
+ * cross-entropy term (the same operations in the same order as before they were generalised).
  *
  * <p>Inputs: logits [N, C, S] float32, labels [N, S] int32, mask [N, S] or null (0 = unannotated,
  * anything else = annotated with weight 1). Loss = diceWeight * (1 - mean Dice) + ceWeight * CE,
@@ -57,53 +59,7 @@ public final class DiceCe {
      */
     public static double[] statistics(Geometry geo, float[] logits, int[] labels, float[] mask) {
         checkInputs(geo, logits, labels, mask);
-        int n = geo.n(), cc = geo.c(), s = geo.spatial();
-        long chunkLen = Chunking.chunkLength(s);
-        int chunks = Chunking.chunks(s, chunkLen);
-        double[] stats = new double[geo.statsLength()];
-        float[] acc = new float[SLOTS];
-        for (int i = 0; i < n; i++) {
-            for (int tile = 0; tile < geo.tiles(); tile++) {
-                int c0 = tile * TILE;
-                for (int k = 0; k < chunks; k++) {
-                    java.util.Arrays.fill(acc, 0f);
-                    long lo = k * chunkLen, hi = Math.min(s, lo + chunkLen);
-                    for (int v = (int) lo; v < hi; v++) {
-                        if (mask != null && mask[i * s + v] == 0f) continue;
-                        int y = labels[i * s + v];
-                        acc[33] += 1f;
-                        if (y < 0 || y >= cc) { acc[34] += 1f; continue; }
-                        int base = i * cc * s + v;
-                        float mx = logits[base];
-                        for (int c = 1; c < cc; c++) mx = Math.max(mx, logits[base + c * s]);
-                        float sum = 0;
-                        for (int c = 0; c < cc; c++) sum += (float) Math.exp(logits[base + c * s] - mx);
-                        float inv = 1f / sum;
-                        for (int j = 0; j < TILE && c0 + j < cc; j++) {
-                            int c = c0 + j;
-                            float p = (float) Math.exp(logits[base + c * s] - mx) * inv;
-                            float t = c == y ? 1f : 0f;
-                            acc[4 * j] += p * t;
-                            acc[4 * j + 1] += p;
-                            acc[4 * j + 2] += p * p;
-                            acc[4 * j + 3] += t;
-                        }
-                        if (tile == 0) acc[32] += mx + (float) Math.log(sum) - logits[base + y * s];
-                    }
-                    // the finalize kernel: chunk partials summed in double
-                    for (int j = 0; j < TILE && c0 + j < cc; j++) {
-                        for (int q = 0; q < 4; q++) stats[(i * cc + c0 + j) * 4 + q] += acc[4 * j + q];
-                    }
-                    if (tile == 0) {
-                        int o = n * cc * 4 + 3 * i;
-                        stats[o] += acc[32];
-                        stats[o + 1] += acc[33];
-                        stats[o + 2] += acc[34];
-                    }
-                }
-            }
-        }
-        return stats;
+        return RegionLossTwin.statistics(geo, logits, labels, mask, RegionLossTwin.PerVoxel.DICE_CE);
     }
 
     /**
@@ -112,53 +68,8 @@ public final class DiceCe {
      * background; ceScale = ceWeight * upstream / annotated voxels.
      */
     public static Result finish(Geometry geo, double[] stats, Options o, double upstream) {
-        int n = geo.n(), cc = geo.c();
-        if (stats.length != geo.statsLength()) {
-            throw new IllegalArgumentException("DiceCe: statistics have " + stats.length + " values, expected N*C*4 + N*3 = " + geo.statsLength());
-        }
-        if (!o.includeBackground() && cc < 2) {
-            throw new IllegalArgumentException("DiceCe: excluding the background needs at least 2 channels, got C=" + cc);
-        }
-        double ceSum = 0, voxels = 0, bad = 0;
-        for (int i = 0; i < n; i++) {
-            ceSum += stats[n * cc * 4 + 3 * i];
-            voxels += stats[n * cc * 4 + 3 * i + 1];
-            bad += stats[n * cc * 4 + 3 * i + 2];
-        }
-        if (bad > 0) {
-            throw new IllegalArgumentException("DiceCe: " + (long) bad + " annotated voxels have a label outside [0, " + cc
-                    + ") for logits [" + n + ", " + cc + ", " + geo.spatial() + "]");
-        }
-        int first = o.includeBackground() ? 0 : 1;
-        int k = cc - first;
-        int q = o.squared() ? 2 : 1;
-        float[] coefI = new float[n * cc], coefP = new float[n * cc];
-        double diceSum = 0, s = o.smooth();
-        int groups = o.batchDice() ? 1 : n;
-        double count = (double) groups * k;
-        for (int grp = 0; grp < groups; grp++) {
-            for (int c = first; c < cc; c++) {
-                double inter = 0, pred = 0, target = 0;
-                for (int i = o.batchDice() ? 0 : grp; i < (o.batchDice() ? n : grp + 1); i++) {
-                    inter += stats[(i * cc + c) * 4];
-                    pred += stats[(i * cc + c) * 4 + q];
-                    target += stats[(i * cc + c) * 4 + 3]; // t^2 = t for one-hot
-                }
-                double den = pred + target + s;
-                diceSum += (2 * inter + s) / den;
-                float ci = (float) (-o.diceWeight() * upstream / count * 2 / den);
-                float cp = (float) (o.diceWeight() * upstream / count * (2 * inter + s) / (den * den));
-                for (int i = o.batchDice() ? 0 : grp; i < (o.batchDice() ? n : grp + 1); i++) {
-                    coefI[i * cc + c] = ci;
-                    coefP[i * cc + c] = cp;
-                }
-            }
-        }
-        double meanDice = diceSum / count;
-        double ce = voxels == 0 ? 0 : ceSum / voxels;
-        float ceScale = voxels == 0 ? 0f : (float) (o.ceWeight() * upstream / voxels);
-        double loss = o.diceWeight() * (1 - meanDice) + o.ceWeight() * ce;
-        return new Result(loss, meanDice, ce, coefI, coefP, ceScale);
+        RegionLoss.Result r = RegionLoss.finish("DiceCe", geo, stats, RegionLoss.Terms.of(o), upstream);
+        return new Result(r.loss(), r.overlap(), r.classification(), r.coefI(), r.coefP(), r.clsScale());
     }
 
     /** dlogits from the coefficients of {@link #finish}; softmax recomputed per voxel as the kernel does. */
@@ -167,34 +78,8 @@ public final class DiceCe {
         if (dlogits.length != logits.length) {
             throw new IllegalArgumentException("DiceCe: dlogits has " + dlogits.length + " elements, logits " + logits.length);
         }
-        int n = geo.n(), cc = geo.c(), s = geo.spatial();
-        float[] cI = r.coefI(), cP = r.coefP();
-        float ceScale = r.ceScale();
-        for (int i = 0; i < n; i++) {
-            for (int v = 0; v < s; v++) {
-                int y = labels[i * s + v], base = i * cc * s + v;
-                if ((mask != null && mask[i * s + v] == 0f) || y < 0 || y >= cc) {
-                    for (int c = 0; c < cc; c++) dlogits[base + c * s] = 0f;
-                    continue;
-                }
-                float mx = logits[base];
-                for (int c = 1; c < cc; c++) mx = Math.max(mx, logits[base + c * s]);
-                float sum = 0;
-                for (int c = 0; c < cc; c++) sum += (float) Math.exp(logits[base + c * s] - mx);
-                float inv = 1f / sum, dot = 0;
-                for (int c = 0; c < cc; c++) {
-                    float p = (float) Math.exp(logits[base + c * s] - mx) * inv;
-                    float g = (c == y ? cI[i * cc + c] : 0f) + cP[i * cc + c] * (squared ? 2f * p : 1f);
-                    dot += p * g;
-                }
-                for (int c = 0; c < cc; c++) {
-                    float p = (float) Math.exp(logits[base + c * s] - mx) * inv;
-                    float t = c == y ? 1f : 0f;
-                    float g = (c == y ? cI[i * cc + c] : 0f) + cP[i * cc + c] * (squared ? 2f * p : 1f);
-                    dlogits[base + c * s] = p * (g - dot) + ceScale * (p - t);
-                }
-            }
-        }
+        RegionLossTwin.backward(geo, logits, labels, mask, RegionLossTwin.PerVoxel.DICE_CE, r.coefI(), r.coefP(), null, r.ceScale(),
+                squared, dlogits);
     }
 
     private static void checkInputs(Geometry geo, float[] logits, int[] labels, float[] mask) {

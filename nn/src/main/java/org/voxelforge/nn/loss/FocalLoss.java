@@ -2,13 +2,14 @@ package org.voxelforge.nn.loss;
 
 import org.voxelforge.autograd.Variable;
 import org.voxelforge.core.Tensor;
+import org.voxelforge.core.fused.RegionLoss;
 
 /**
  * Multi-class focal loss (Lin et al. 2017) on the softmax: per voxel
  * {@code -alpha[y] (1 - p_y)^gamma log p_y}, averaged over annotated voxels. alpha is one weight
  * per class, or null for all ones; gamma 0 and no alpha is plain cross-entropy.
  */
-public final class FocalLoss implements Loss {
+public final class FocalLoss implements Loss, FusableLoss {
     private final double gamma;
     private final double[] alpha;
 
@@ -22,7 +23,15 @@ public final class FocalLoss implements Loss {
 
     @Override public String name() { return "focal"; }
 
+    /** This loss as the classification term of the fused kernels, with this weight. */
+    RegionLoss.Classification fusedClassification(double weight) { return new RegionLoss.Classification(gamma, alpha, weight); }
+
+    @Override public RegionLoss.Terms fusedTerms() { return new RegionLoss.Terms(null, fusedClassification(1.0), null); }
+
+    /** On a CUDA-backend device with integer labels one fused pass each way ({@link FusedRegionLoss}); elsewhere composed. */
     @Override public Variable compute(Variable logits, Tensor target, Tensor maskOrNull) {
+        Variable fused = FusedRegionLoss.tryCompute("FocalLoss", this, logits, LossTarget.of(target), maskOrNull);
+        if (fused != null) return fused;
         LossInputs.checkLogits("FocalLoss", logits);
         Tensor mask = LossInputs.voxelMask("FocalLoss", logits, maskOrNull);
         Variable x = LossInputs.maskLogits(logits, mask);

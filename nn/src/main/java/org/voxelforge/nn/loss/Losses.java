@@ -6,13 +6,13 @@ import java.util.List;
  * Losses by name, using MIST's names where MIST has the loss: "dice_ce", "dice", "gdl", and the
  * region + boundary composites "bl" (boundary), "hdl" (one-sided Hausdorff), "gsl" (generalized
  * surface) and "cldice", each with MIST's dice_ce as the region term. Others: "ce", "topk",
- * "mse", "focal", "tversky", "region_dice_bce" (BraTS regions), "edge", "dice_ce_nnunet".
+ * "mse", "focal", "dice_focal", "tversky", "region_dice_bce" (BraTS regions), "edge", "dice_ce_nnunet".
  */
 public final class Losses {
     private Losses() {}
 
     public static final List<String> NAMES = List.of("ce", "topk", "mse", "dice", "dice_ce", "dice_ce_nnunet", "gdl",
-            "focal", "tversky", "region_dice_bce", "edge", "bl", "hdl", "gsl", "cldice");
+            "focal", "dice_focal", "tversky", "region_dice_bce", "edge", "bl", "hdl", "gsl", "cldice");
 
     /** A loss with its defaults; composites use a constant alpha of 0.5. */
     public static Loss create(String name) { return create(name, AlphaSchedule.constant(0.5)); }
@@ -28,6 +28,7 @@ public final class Losses {
             case "dice_ce_nnunet" -> DiceCeLoss.nnUNet();
             case "gdl" -> new GeneralizedDiceLoss();
             case "focal" -> new FocalLoss(2.0);
+            case "dice_focal" -> DiceFocalLoss.mist();
             case "tversky" -> new TverskyLoss(0.3, 0.7);
             case "region_dice_bce" -> new RegionDiceBceLoss(RegionSpec.brats());
             case "edge" -> new EdgeLoss();

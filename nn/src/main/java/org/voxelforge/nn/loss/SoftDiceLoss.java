@@ -54,6 +54,11 @@ public final class SoftDiceLoss implements Loss {
         return new org.voxelforge.core.fused.DiceCe.Options(squared, batchDice, includeBackground, smooth, diceWeight, ceWeight);
     }
 
+    /** These settings as the overlap term of the fused kernels (core.fused.RegionLoss), with this weight. */
+    org.voxelforge.core.fused.RegionLoss.Overlap fusedOverlap(double weight) {
+        return org.voxelforge.core.fused.RegionLoss.Overlap.dice(squared, batchDice, includeBackground, smooth, weight);
+    }
+
     @Override public String name() { return "dice"; }
 
     @Override public Variable compute(Variable logits, Tensor target, Tensor maskOrNull) {

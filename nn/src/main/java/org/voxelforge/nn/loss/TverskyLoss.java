@@ -2,12 +2,13 @@ package org.voxelforge.nn.loss;
 
 import org.voxelforge.autograd.Variable;
 import org.voxelforge.core.Tensor;
+import org.voxelforge.core.fused.RegionLoss;
 
 /**
  * Tversky loss (Salehi et al. 2017): 1 - mean of (TP + s) / (TP + alpha FP + beta FN + s), with
  * FP = sum p (1 - t) and FN = sum (1 - p) t on the softmax. alpha = beta = 0.5 is the soft Dice.
  */
-public final class TverskyLoss implements Loss {
+public final class TverskyLoss implements Loss, FusableLoss {
     private final double alpha;
     private final double beta;
     private final boolean batchDice;
@@ -29,7 +30,15 @@ public final class TverskyLoss implements Loss {
 
     @Override public String name() { return "tversky"; }
 
+    /** TP, FP = P - TP and FN = T - TP are the Dice statistics: one overlap term. */
+    @Override public RegionLoss.Terms fusedTerms() {
+        return new RegionLoss.Terms(RegionLoss.Overlap.tversky(alpha, beta, batchDice, includeBackground, smooth, 1.0), null, null);
+    }
+
+    /** On a CUDA-backend device with integer labels one fused pass each way ({@link FusedRegionLoss}); elsewhere composed. */
     @Override public Variable compute(Variable logits, Tensor target, Tensor maskOrNull) {
+        Variable fused = FusedRegionLoss.tryCompute("TverskyLoss", this, logits, LossTarget.of(target), maskOrNull);
+        if (fused != null) return fused;
         LossInputs.checkLogits("TverskyLoss", logits);
         LossInputs.requireForeground("TverskyLoss", logits, includeBackground);
         Tensor mask = LossInputs.voxelMask("TverskyLoss", logits, maskOrNull);
