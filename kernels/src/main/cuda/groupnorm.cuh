@@ -1,5 +1,5 @@
-// groupnorm.cuh: group norm fused with the per-channel affine and LeakyReLU, NCDHW float32,
-// forward and backward. Instance norm is groups == channels; slope 1 means no activation.
+// groupnorm.cuh: group norm fused with the per-channel affine and LeakyReLU, float32 NCDHW and
+// NDHWC (channels last, at the end of this file), forward and backward. Instance norm is groups == channels; slope 1 means no activation.
 // CPU twin and reference: org.voxelforge.core.fused.GroupNormAct (same chunks, same shifted
 // partial sums, same finalize formulas; only the order of float additions inside a chunk differs).
 //
@@ -23,6 +23,27 @@
 // -0, below zero; NaN kept), so that a fused norm + relu equals the two ops bit for bit.
 __device__ __forceinline__ float vf_gn_act(float pre, float slope) {
     return pre > 0.f ? pre : (slope == 0.f ? (isnan(pre) ? pre : 0.f) : pre * slope);
+}
+
+// The gradient through the activation: dy where pre > 0, else dy * slope.
+__device__ __forceinline__ float vf_gn_dact(float pre, float dy, float slope) {
+    return pre > 0.f ? dy : dy * slope;
+}
+
+// dx of one element: rstd * (d*gamma - A/M - xhat * B/M), with centered = x - mean.
+__device__ __forceinline__ float vf_gn_dx(float d, float centered, float r, float gm, float ca, float cb) {
+    return r * (d * gm - ca - centered * r * cb);
+}
+
+// mean = K + s1/M, biased var = s2/M - (s1/M)^2 clamped at 0, rstd = 1/sqrt(var + eps), from the
+// double sums s1, s2 of d = x - K over the M elements of one (n, g).
+__device__ __forceinline__ void vf_gn_finish_stats(double s1, double s2, double M, float shift, double eps,
+                                                   float* mean, float* rstd) {
+    double m = s1 / M;
+    double var = s2 / M - m * m;
+    if (var < 0) var = 0;
+    *mean = (float)((double)shift + m);
+    *rstd = (float)(1.0 / sqrt(var + eps));
 }
 
 VF_KERNEL void vf_gn_stats_partial_f32(const float* __restrict__ x, float* __restrict__ partials,
@@ -56,11 +77,7 @@ VF_KERNEL void vf_gn_stats_finalize_f32(const float* __restrict__ x, const float
             s1 += partials[(ng * chunks + k) * 2];
             s2 += partials[(ng * chunks + k) * 2 + 1];
         }
-        double m = s1 / (double)groupLen;
-        double var = s2 / (double)groupLen - m * m;
-        if (var < 0) var = 0;
-        mean[ng] = (float)((double)x[ng * groupLen] + m);
-        rstd[ng] = (float)(1.0 / sqrt(var + eps));
+        vf_gn_finish_stats(s1, s2, (double)groupLen, x[ng * groupLen], eps, mean + ng, rstd + ng);
     }
 }
 
@@ -164,8 +181,187 @@ VF_KERNEL void vf_gn_backward_dx_f32(const float* __restrict__ x, const float* _
         VF_FOR_EACH_VOXEL(s, S) {
             float centered = xc[s] - mu;
             float pre = centered * a + b;
-            float d = pre > 0.f ? dyc[s] : dyc[s] * slope;
-            dxc[s] = r * (d * gm - ca - centered * r * cb);
+            dxc[s] = vf_gn_dx(vf_gn_dact(pre, dyc[s], slope), centered, r, gm, ca, cb);
+        }
+    }
+}
+
+// ---- NDHWC (channels last): x is [N, S, C], channel fastest ----------------------------------
+//
+// A block covers one (n, tile of voxels) and all C channels, its threads laid out as `rows` voxels
+// x `cw` channels with the channel fastest (cw = min(C, blockDim.x), rows = blockDim.x / cw), so a
+// warp reads consecutive addresses and a thread keeps one channel (per tile of cw channels when
+// C > blockDim.x) across the voxels it walks: s = first + r, first + r + rows, ... Per-(n, c)
+// statistics of a voxel chunk therefore never leave their block (no atomics): each thread sums
+// its voxels in float, then thread r = 0 of each channel adds the rows' sums in order r = 0, 1, ...
+// (vf_gn_ndhwc_rows_sum). The reductions cut S into chunks of `chunkVoxels` (GroupNormAct.voxelChunk)
+// and write partials [N*C][chunks][2], the layout vf_gn_backward_finalize_f32 reads, so the
+// backward shares that kernel. Forward:
+//   vf_gn_stats_partial_ndhwc_f32  grid (chunks, N): per (n, c, chunk) float sums of d = x - K and d^2,
+//                                  K = x[n, voxel 0, first channel of c's group]
+//   vf_gn_stats_finalize_ndhwc_f32 one thread per (n, g): sums over the group's channels, then chunks,
+//                                  in double -> vf_gn_finish_stats
+//   vf_gn_forward_ndhwc_f32        grid (voxel tiles, N): y = leaky((x - mean) * (rstd*gamma) + beta)
+// Backward: vf_gn_backward_reduce_ndhwc_f32 (grid (chunks, N), per (n, c, chunk) sums of d and
+// d*xhat), vf_gn_backward_finalize_f32 (shared), vf_gn_backward_dx_ndhwc_f32 (grid (voxel tiles, N)).
+
+// The thread layout above: channel lane cl, voxel row r; threads with r >= rows sit out the loads.
+struct VfGnLanes {
+    int cw, rows, cl, r;
+    bool active;
+};
+
+__device__ __forceinline__ VfGnLanes vf_gn_ndhwc_lanes(int C) {
+    VfGnLanes l;
+    l.cw = C < (int)blockDim.x ? C : (int)blockDim.x;
+    l.rows = (int)blockDim.x / l.cw;
+    l.cl = (int)threadIdx.x % l.cw;
+    l.r = (int)threadIdx.x / l.cw;
+    l.active = l.r < l.rows;
+    return l;
+}
+
+// Sums (s1, s2) over the rows of each channel lane, in row order; valid in threads 0..cw-1 (row 0,
+// lane threadIdx.x). tile: a __shared__ array of 2 * blockDim.x floats. Every thread must call it.
+__device__ __forceinline__ void vf_gn_ndhwc_rows_sum(float& s1, float& s2, float* tile, const VfGnLanes& l) {
+    __syncthreads(); // tile may still be read by a previous call
+    tile[2 * threadIdx.x] = s1;
+    tile[2 * threadIdx.x + 1] = s2;
+    __syncthreads();
+    if ((int)threadIdx.x < l.cw) {
+        s1 = 0.f;
+        s2 = 0.f;
+        for (int r = 0; r < l.rows; r++) {
+            s1 += tile[2 * (r * l.cw + threadIdx.x)];
+            s2 += tile[2 * (r * l.cw + threadIdx.x) + 1];
+        }
+    }
+}
+
+#define VF_GN_MAX_THREADS 1024
+
+// partials: [N*C][chunks][2]; chunks = gridDim.x, n = blockIdx.y.
+VF_KERNEL void vf_gn_stats_partial_ndhwc_f32(const float* __restrict__ x, float* __restrict__ partials,
+                                             int C, int G, int64_t S, int64_t chunkVoxels) {
+    __shared__ float tile[2 * VF_GN_MAX_THREADS];
+    const VfGnLanes l = vf_gn_ndhwc_lanes(C);
+    const int64_t n = blockIdx.y;
+    const int cg = C / G;
+    const float* xn = x + n * S * C;
+    VF_CHUNK_BOUNDS(lo, hi, blockIdx.x, chunkVoxels, S);
+    for (int cbase = 0; cbase < C; cbase += l.cw) {
+        const int c = cbase + l.cl;
+        float s1 = 0.f, s2 = 0.f;
+        if (l.active && c < C) {
+            const float shift = xn[c / cg * cg];
+            for (int64_t s = lo + l.r; s < hi; s += l.rows) {
+                float d = xn[s * C + c] - shift;
+                s1 += d;
+                s2 += d * d;
+            }
+        }
+        vf_gn_ndhwc_rows_sum(s1, s2, tile, l);
+        if ((int)threadIdx.x < l.cw && c < C) {
+            float* p = partials + ((n * C + c) * gridDim.x + blockIdx.x) * 2;
+            p[0] = s1;
+            p[1] = s2;
+        }
+    }
+}
+
+VF_KERNEL void vf_gn_stats_finalize_ndhwc_f32(const float* __restrict__ x, const float* __restrict__ partials,
+                                              float* __restrict__ mean, float* __restrict__ rstd,
+                                              int N, int C, int G, int64_t S, int chunks, double eps) {
+    VF_FOR_EACH(ng, (int64_t)N * G) {
+        const int64_t n = ng / G;
+        const int cg = C / G, c0 = (int)(ng % G) * cg;
+        double s1 = 0, s2 = 0;
+        for (int c = c0; c < c0 + cg; c++) {
+            const float* p = partials + (n * C + c) * chunks * 2;
+            for (int k = 0; k < chunks; k++) {
+                s1 += p[2 * k];
+                s2 += p[2 * k + 1];
+            }
+        }
+        vf_gn_finish_stats(s1, s2, (double)cg * (double)S, x[n * S * C + c0], eps, mean + ng, rstd + ng);
+    }
+}
+
+// The voxel loop of the elementwise NDHWC kernels: tiles of `rows` voxels, grid-stride over gridDim.x.
+#define VF_GN_NDHWC_VOXELS(s, l, S) \
+    for (int64_t s = (int64_t)blockIdx.x * (l).rows + (l).r; s < (S); s += (int64_t)gridDim.x * (l).rows)
+
+VF_KERNEL void vf_gn_forward_ndhwc_f32(const float* __restrict__ x, const float* __restrict__ gamma, const float* __restrict__ beta,
+                                       const float* __restrict__ mean, const float* __restrict__ rstd, float* __restrict__ y,
+                                       int C, int G, int64_t S, float slope) {
+    const VfGnLanes l = vf_gn_ndhwc_lanes(C);
+    if (!l.active) return; // no barriers below
+    const int64_t n = blockIdx.y;
+    for (int c = l.cl; c < C; c += l.cw) {
+        const int64_t ng = n * G + c / (C / G);
+        const float mu = mean[ng], a = rstd[ng] * gamma[c], b = beta[c];
+        const float* xc = x + n * S * C + c;
+        float* yc = y + n * S * C + c;
+        VF_GN_NDHWC_VOXELS(s, l, S) {
+            float pre = (xc[s * C] - mu) * a + b;
+            yc[s * C] = vf_gn_act(pre, slope);
+        }
+    }
+}
+
+// partials: [N*C][chunks][2] = (sum d, sum d*xhat) over chunk k of channel (n, c); chunks = gridDim.x.
+VF_KERNEL void vf_gn_backward_reduce_ndhwc_f32(const float* __restrict__ x, const float* __restrict__ dy,
+                                               const float* __restrict__ gamma, const float* __restrict__ beta,
+                                               const float* __restrict__ mean, const float* __restrict__ rstd,
+                                               float* __restrict__ partials, int C, int G, int64_t S, int64_t chunkVoxels,
+                                               float slope) {
+    __shared__ float tile[2 * VF_GN_MAX_THREADS];
+    const VfGnLanes l = vf_gn_ndhwc_lanes(C);
+    const int64_t n = blockIdx.y;
+    VF_CHUNK_BOUNDS(lo, hi, blockIdx.x, chunkVoxels, S);
+    for (int cbase = 0; cbase < C; cbase += l.cw) {
+        const int c = cbase + l.cl;
+        float s1 = 0.f, s2 = 0.f;
+        if (l.active && c < C) {
+            const int64_t ng = n * G + c / (C / G);
+            const float mu = mean[ng], r = rstd[ng], a = r * gamma[c], b = beta[c];
+            const float* xc = x + n * S * C + c;
+            const float* dyc = dy + n * S * C + c;
+            for (int64_t s = lo + l.r; s < hi; s += l.rows) {
+                float centered = xc[s * C] - mu;
+                float d = vf_gn_dact(centered * a + b, dyc[s * C], slope);
+                s1 += d;
+                s2 += d * (centered * r);
+            }
+        }
+        vf_gn_ndhwc_rows_sum(s1, s2, tile, l);
+        if ((int)threadIdx.x < l.cw && c < C) {
+            float* p = partials + ((n * C + c) * gridDim.x + blockIdx.x) * 2;
+            p[0] = s1;
+            p[1] = s2;
+        }
+    }
+}
+
+VF_KERNEL void vf_gn_backward_dx_ndhwc_f32(const float* __restrict__ x, const float* __restrict__ dy,
+                                           const float* __restrict__ gamma, const float* __restrict__ beta,
+                                           const float* __restrict__ mean, const float* __restrict__ rstd,
+                                           const float* __restrict__ coef, float* __restrict__ dx,
+                                           int C, int G, int64_t S, float slope) {
+    const VfGnLanes l = vf_gn_ndhwc_lanes(C);
+    if (!l.active) return; // no barriers below
+    const int64_t n = blockIdx.y;
+    for (int c = l.cl; c < C; c += l.cw) {
+        const int64_t ng = n * G + c / (C / G);
+        const float mu = mean[ng], r = rstd[ng], gm = gamma[c], a = r * gm, b = beta[c];
+        const float ca = coef[2 * ng], cb = coef[2 * ng + 1];
+        const float* xc = x + n * S * C + c;
+        const float* dyc = dy + n * S * C + c;
+        float* dxc = dx + n * S * C + c;
+        VF_GN_NDHWC_VOXELS(s, l, S) {
+            float centered = xc[s * C] - mu;
+            float pre = centered * a + b;
+            dxc[s * C] = vf_gn_dx(vf_gn_dact(pre, dyc[s * C], slope), centered, r, gm, ca, cb);
         }
     }
 }

@@ -171,12 +171,15 @@ public final class CudaBackend implements Backend {
         GroupNormShape s = GroupNormShape.check("groupNorm", x, gamma, beta, groups);
         if (!(eps > 0)) throw new IllegalArgumentException("groupNorm: eps must be > 0, got " + eps);
         GroupNormAct.Geometry geo = geometry(s);
-        Tensor y = mem.empty(DType.FLOAT32, x.shape());
-        try (Tensor xc = dense(x); Tensor g = gamma == null ? filled(1f, s.c()) : dense(gamma);
+        // A channels-last x runs the NDHWC kernels as it is stored, and y comes back channels-last.
+        GroupNormAct.Layout layout = channelsLast(x) ? GroupNormAct.Layout.NDHWC : GroupNormAct.Layout.NCDHW;
+        Tensor y = emptyIn(layout, x.shape());
+        try (Tensor xc = layout == GroupNormAct.Layout.NDHWC ? x.to(x.device()) : dense(x);
+             Tensor g = gamma == null ? filled(1f, s.c()) : dense(gamma);
              Tensor b = beta == null ? filled(0f, s.c()) : dense(beta);
              Tensor mean = mem.empty(DType.FLOAT32, s.n(), groups); Tensor rstd = mem.empty(DType.FLOAT32, s.n(), groups);
-             Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.groupNormForwardScratch(geo)))) {
-            fused.groupNormForward(geo, mem.ptr(xc), mem.ptr(g), mem.ptr(b), (float) slope, eps, mem.ptr(y), mem.ptr(mean),
+             Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.groupNormForwardScratch(geo, layout)))) {
+            fused.groupNormForward(geo, layout, mem.ptr(xc), mem.ptr(g), mem.ptr(b), (float) slope, eps, mem.ptr(y), mem.ptr(mean),
                     mem.ptr(rstd), mem.ptr(scratch), stream());
             return new Tensor[] {y, cast(mean, DType.FLOAT64), cast(rstd, DType.FLOAT64)};
         } catch (RuntimeException | Error e) {
@@ -195,13 +198,17 @@ public final class CudaBackend implements Backend {
         GroupNormShape s = GroupNormShape.check("groupNormBackward", x, gamma, beta, groups);
         s.checkBackward(x, dy, mean, rstd);
         GroupNormAct.Geometry geo = geometry(s);
-        Tensor dx = mem.empty(DType.FLOAT32, x.shape());
+        // Both channels-last: the NDHWC kernels, dx channels-last; else both made dense NCDHW.
+        boolean last = channelsLast(x) && channelsLast(dy);
+        GroupNormAct.Layout layout = last ? GroupNormAct.Layout.NDHWC : GroupNormAct.Layout.NCDHW;
+        Tensor dx = emptyIn(layout, x.shape());
         Tensor dg = mem.empty(DType.FLOAT32, s.c()), db = mem.empty(DType.FLOAT32, s.c());
-        try (Tensor xc = dense(x); Tensor dyc = dense(dy); Tensor g = gamma == null ? filled(1f, s.c()) : dense(gamma);
+        try (Tensor xc = last ? x.to(x.device()) : dense(x); Tensor dyc = last ? dy.to(dy.device()) : dense(dy);
+             Tensor g = gamma == null ? filled(1f, s.c()) : dense(gamma);
              Tensor b = beta == null ? filled(0f, s.c()) : dense(beta); Tensor m = cast(mean, DType.FLOAT32);
              Tensor r = cast(rstd, DType.FLOAT32);
-             Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.groupNormBackwardScratch(geo)))) {
-            fused.groupNormBackward(geo, mem.ptr(xc), mem.ptr(dyc), mem.ptr(g), mem.ptr(b), mem.ptr(m), mem.ptr(r), (float) slope,
+             Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.groupNormBackwardScratch(geo, layout)))) {
+            fused.groupNormBackward(geo, layout, mem.ptr(xc), mem.ptr(dyc), mem.ptr(g), mem.ptr(b), mem.ptr(m), mem.ptr(r), (float) slope,
                     mem.ptr(dx), mem.ptr(dg), mem.ptr(db), mem.ptr(scratch), stream());
         } catch (RuntimeException | Error e) {
             dx.close();
@@ -215,6 +222,38 @@ public final class CudaBackend implements Backend {
             return new Tensor[] {dx, null, null};
         }
         return new Tensor[] {dx, dg, db};
+    }
+
+    /**
+     * Whether x [N, C, spatial...] is stored densely as [N, spatial..., C] (channels last: strides
+     * {S*C, 1, ..., C}; size-1 axes may have any stride) and is not also dense NCDHW (C or S of 1).
+     */
+    private static boolean channelsLast(Tensor x) {
+        if (x.rank() < 3 || x.isContiguous()) return false;
+        int[] d = x.dims();
+        long[] st = x.strides();
+        long expected = 1;
+        for (int i = 0; i < d.length; i++) {
+            int axis = i == 0 ? 1 : i == d.length - 1 ? 0 : d.length - i; // C, then spatial from the last, then N
+            if (d[axis] != 1 && st[axis] != expected) return false;
+            expected *= d[axis];
+        }
+        return true;
+    }
+
+    /** A new float32 tensor of shape [N, C, spatial...], dense in layout: NDHWC is a permuted view of [N, spatial..., C]. */
+    private Tensor emptyIn(GroupNormAct.Layout layout, Shape shape) {
+        if (layout == GroupNormAct.Layout.NCDHW) return mem.empty(DType.FLOAT32, shape);
+        int r = shape.rank();
+        int[] stored = new int[r], order = new int[r];
+        stored[0] = shape.dim(0);
+        stored[r - 1] = shape.dim(1);
+        for (int a = 2; a < r; a++) stored[a - 1] = shape.dim(a);
+        order[1] = r - 1;
+        for (int a = 2; a < r; a++) order[a] = a - 1;
+        try (Tensor base = mem.empty(DType.FLOAT32, Shape.of(stored))) {
+            return base.permute(order);
+        }
     }
 
     private static GroupNormAct.Geometry geometry(GroupNormShape s) {

@@ -4,6 +4,7 @@ import org.voxelforge.core.fused.Chunking;
 import org.voxelforge.core.fused.DiceCe;
 import org.voxelforge.core.fused.FusedOptimizer;
 import org.voxelforge.core.fused.GroupNormAct;
+import org.voxelforge.core.fused.GroupNormAct.Layout;
 import org.voxelforge.core.fused.RegionLoss;
 import org.voxelforge.core.fused.RegionLossTwin;
 
@@ -32,28 +33,71 @@ public final class FusedKernels {
 
     // ---- group norm + affine + LeakyReLU ------------------------------------------------------
 
-    /** Floats of scratch {@link #groupNormForward} needs: the chunk partials. */
-    public static long groupNormForwardScratch(GroupNormAct.Geometry geo) {
+    /** Floats of scratch {@link #groupNormForward} needs (NCDHW): the chunk partials. */
+    public static long groupNormForwardScratch(GroupNormAct.Geometry geo) { return groupNormForwardScratch(geo, Layout.NCDHW); }
+
+    /** Floats of scratch {@link #groupNormForward} needs: the chunk partials, per (n, g) for NCDHW, per (n, c) for NDHWC. */
+    public static long groupNormForwardScratch(GroupNormAct.Geometry geo, Layout layout) {
+        requireLayout("groupNormForwardScratch", layout);
+        if (layout == Layout.NDHWC) return channelsLastPartials(geo);
         long m = geo.groupLength();
         return (long) geo.n() * geo.groups() * Chunking.chunks(m, Chunking.chunkLength(m)) * 2;
     }
 
+    /** Floats of scratch {@link #groupNormBackward} needs (NCDHW). */
+    public static long groupNormBackwardScratch(GroupNormAct.Geometry geo) { return groupNormBackwardScratch(geo, Layout.NCDHW); }
+
     /** Floats of scratch {@link #groupNormBackward} needs: per-channel chunk partials and the (n, g) coefficients. */
-    public static long groupNormBackwardScratch(GroupNormAct.Geometry geo) {
+    public static long groupNormBackwardScratch(GroupNormAct.Geometry geo, Layout layout) {
+        requireLayout("groupNormBackwardScratch", layout);
         long s = geo.spatial();
-        return (long) geo.n() * geo.c() * Chunking.chunks(s, Chunking.chunkLength(s)) * 2 + 2L * geo.n() * geo.groups();
+        long partials = layout == Layout.NDHWC ? channelsLastPartials(geo)
+                : (long) geo.n() * geo.c() * Chunking.chunks(s, Chunking.chunkLength(s)) * 2;
+        return partials + 2L * geo.n() * geo.groups();
     }
 
-    /** y = leaky(groupnorm(x) * gamma + beta); writes mean and rstd ([N*G] floats each) for backward. */
+    /** [N*C][voxel chunks][2] floats. */
+    private static long channelsLastPartials(GroupNormAct.Geometry geo) {
+        return (long) geo.n() * geo.c() * GroupNormAct.voxelChunks(geo) * 2;
+    }
+
+    /** {@link #groupNormForward(GroupNormAct.Geometry, Layout, long, long, long, float, double, long, long, long, long, long)} on NCDHW x and y. */
     public void groupNormForward(GroupNormAct.Geometry geo, long x, long gamma, long beta, float slope, double eps,
                                  long y, long mean, long rstd, long scratch, long stream) {
-        String op = "groupNormForward (vf_gn_*_f32) on x [" + geo.n() + ", " + geo.c() + ", " + geo.spatial() + "], groups " + geo.groups();
+        groupNormForward(geo, Layout.NCDHW, x, gamma, beta, slope, eps, y, mean, rstd, scratch, stream);
+    }
+
+    /**
+     * y = leaky(groupnorm(x) * gamma + beta), x and y dense in {@code layout}; writes mean and rstd
+     * ([N*G] floats each) for backward. scratch: {@link #groupNormForwardScratch(GroupNormAct.Geometry, Layout)} floats.
+     */
+    public void groupNormForward(GroupNormAct.Geometry geo, Layout layout, long x, long gamma, long beta, float slope, double eps,
+                                 long y, long mean, long rstd, long scratch, long stream) {
+        requireLayout("groupNormForward", layout);
+        boolean last = layout == Layout.NDHWC;
+        String op = "groupNormForward (vf_gn_*" + (last ? "_ndhwc" : "") + "_f32) on " + layout + " x " + dims(geo, layout)
+                + ", groups " + geo.groups();
         requirePointers(op, "x", x, "gamma", gamma, "beta", beta, "y", y, "mean", mean, "rstd", rstd, "scratch", scratch);
+        if (!(eps > 0)) throw new IllegalArgumentException(op + ": eps must be > 0, got " + eps);
+        int rows = geo.n() * geo.groups();
+        if (last) {
+            requireGridY(op, "N", geo.n());
+            long chunkVoxels = GroupNormAct.voxelChunk(geo);
+            int chunks = GroupNormAct.voxelChunks(geo);
+            launcher.launch("vf_gn_stats_partial_ndhwc_f32", chunks, geo.n(), 1, THREADS, 1, 1, 0, stream,
+                    k -> k.ptr(x).ptr(scratch).i32(geo.c()).i32(geo.groups()).i64(geo.spatial()).i64(chunkVoxels));
+            launcher.launch("vf_gn_stats_finalize_ndhwc_f32", blocks(rows), 1, 1, THREADS, 1, 1, 0, stream,
+                    k -> k.ptr(x).ptr(scratch).ptr(mean).ptr(rstd).i32(geo.n()).i32(geo.c()).i32(geo.groups()).i64(geo.spatial())
+                            .i32(chunks).f64(eps));
+            launcher.launch("vf_gn_forward_ndhwc_f32", voxelTiles(geo), geo.n(), 1, THREADS, 1, 1, 0, stream,
+                    k -> k.ptr(x).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(y)
+                            .i32(geo.c()).i32(geo.groups()).i64(geo.spatial()).f32(slope));
+            return;
+        }
         requireGridY(op, "N*G", (long) geo.n() * geo.groups());
         requireGridY(op, "N*C", (long) geo.n() * geo.c());
-        if (!(eps > 0)) throw new IllegalArgumentException(op + ": eps must be > 0, got " + eps);
         long m = geo.groupLength(), chunkLen = Chunking.chunkLength(m);
-        int chunks = Chunking.chunks(m, chunkLen), rows = geo.n() * geo.groups();
+        int chunks = Chunking.chunks(m, chunkLen);
         launcher.launch("vf_gn_stats_partial_f32", chunks, rows, 1, THREADS, 1, 1, 0, stream,
                 k -> k.ptr(x).ptr(scratch).i64(m).i64(chunkLen));
         launcher.launch("vf_gn_stats_finalize_f32", blocks(rows), 1, 1, THREADS, 1, 1, 0, stream,
@@ -63,25 +107,69 @@ public final class FusedKernels {
                         .i32(geo.n()).i32(geo.c()).i32(geo.groups()).i64(geo.spatial()).f32(slope));
     }
 
-    /** dx, dgamma [C], dbeta [C] from x, dy and the saved mean/rstd of {@link #groupNormForward}. */
+    /** {@link #groupNormBackward(GroupNormAct.Geometry, Layout, long, long, long, long, long, long, float, long, long, long, long, long)} on NCDHW x, dy and dx. */
     public void groupNormBackward(GroupNormAct.Geometry geo, long x, long dy, long gamma, long beta, long mean, long rstd,
                                   float slope, long dx, long dgamma, long dbeta, long scratch, long stream) {
-        String op = "groupNormBackward (vf_gn_backward_*_f32) on x [" + geo.n() + ", " + geo.c() + ", " + geo.spatial() + "], groups " + geo.groups();
+        groupNormBackward(geo, Layout.NCDHW, x, dy, gamma, beta, mean, rstd, slope, dx, dgamma, dbeta, scratch, stream);
+    }
+
+    /**
+     * dx, dgamma [C], dbeta [C] from x, dy (dense in {@code layout}, as dx) and the saved mean/rstd of
+     * {@link #groupNormForward}. scratch: {@link #groupNormBackwardScratch(GroupNormAct.Geometry, Layout)} floats.
+     */
+    public void groupNormBackward(GroupNormAct.Geometry geo, Layout layout, long x, long dy, long gamma, long beta, long mean, long rstd,
+                                  float slope, long dx, long dgamma, long dbeta, long scratch, long stream) {
+        requireLayout("groupNormBackward", layout);
+        boolean last = layout == Layout.NDHWC;
+        String op = "groupNormBackward (vf_gn_backward_*" + (last ? "_ndhwc" : "") + "_f32) on " + layout + " x " + dims(geo, layout)
+                + ", groups " + geo.groups();
         requirePointers(op, "x", x, "dy", dy, "gamma", gamma, "beta", beta, "mean", mean, "rstd", rstd,
                 "dx", dx, "dgamma", dgamma, "dbeta", dbeta, "scratch", scratch);
-        requireGridY(op, "N*C", (long) geo.n() * geo.c());
-        long s = geo.spatial(), chunkLen = Chunking.chunkLength(s);
-        int chunks = Chunking.chunks(s, chunkLen);
+        long s = geo.spatial();
+        long chunkLen = last ? GroupNormAct.voxelChunk(geo) : Chunking.chunkLength(s);
+        int chunks = last ? GroupNormAct.voxelChunks(geo) : Chunking.chunks(s, chunkLen);
+        requireGridY(op, last ? "N" : "N*C", last ? geo.n() : (long) geo.n() * geo.c());
         long coef = scratch + 4L * geo.n() * geo.c() * chunks * 2;
-        launcher.launch("vf_gn_backward_reduce_f32", chunks, geo.n() * geo.c(), 1, THREADS, 1, 1, 0, stream,
-                k -> k.ptr(x).ptr(dy).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(scratch)
-                        .i32(geo.c()).i32(geo.groups()).i64(s).i64(chunkLen).f32(slope));
+        if (last) {
+            launcher.launch("vf_gn_backward_reduce_ndhwc_f32", chunks, geo.n(), 1, THREADS, 1, 1, 0, stream,
+                    k -> k.ptr(x).ptr(dy).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(scratch)
+                            .i32(geo.c()).i32(geo.groups()).i64(s).i64(chunkLen).f32(slope));
+        } else {
+            launcher.launch("vf_gn_backward_reduce_f32", chunks, geo.n() * geo.c(), 1, THREADS, 1, 1, 0, stream,
+                    k -> k.ptr(x).ptr(dy).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(scratch)
+                            .i32(geo.c()).i32(geo.groups()).i64(s).i64(chunkLen).f32(slope));
+        }
+        // Both reductions leave partials [N*C][chunks][2]: one finalize serves both layouts.
         launcher.launch("vf_gn_backward_finalize_f32", blocks(Math.max(geo.c(), (long) geo.n() * geo.groups())), 1, 1, THREADS, 1, 1, 0, stream,
                 k -> k.ptr(scratch).ptr(gamma).ptr(coef).ptr(dgamma).ptr(dbeta)
                         .i32(geo.n()).i32(geo.c()).i32(geo.groups()).i64(s).i32(chunks));
-        launcher.launch("vf_gn_backward_dx_f32", blocks(s), geo.n() * geo.c(), 1, THREADS, 1, 1, 0, stream,
-                k -> k.ptr(x).ptr(dy).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(coef).ptr(dx)
-                        .i32(geo.n()).i32(geo.c()).i32(geo.groups()).i64(s).f32(slope));
+        if (last) {
+            launcher.launch("vf_gn_backward_dx_ndhwc_f32", voxelTiles(geo), geo.n(), 1, THREADS, 1, 1, 0, stream,
+                    k -> k.ptr(x).ptr(dy).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(coef).ptr(dx)
+                            .i32(geo.c()).i32(geo.groups()).i64(s).f32(slope));
+        } else {
+            launcher.launch("vf_gn_backward_dx_f32", blocks(s), geo.n() * geo.c(), 1, THREADS, 1, 1, 0, stream,
+                    k -> k.ptr(x).ptr(dy).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(coef).ptr(dx)
+                            .i32(geo.n()).i32(geo.c()).i32(geo.groups()).i64(s).f32(slope));
+        }
+    }
+
+    /**
+     * Blocks along x of the elementwise NDHWC kernels (grid y = N): tiles of GroupNormAct.lanes rows
+     * voxels, no more than the grid-stride budget for all N*S*C elements shared among the N samples.
+     */
+    private int voxelTiles(GroupNormAct.Geometry geo) {
+        long tiles = Math.ceilDiv(geo.spatial(), GroupNormAct.lanes(geo)[1]);
+        return (int) Math.max(1, Math.min(tiles, Math.ceilDiv(blocks(geo.numel()), geo.n())));
+    }
+
+    private static void requireLayout(String op, Layout layout) {
+        if (layout == null) throw new IllegalArgumentException(op + ": layout is null; pass GroupNormAct.Layout.NCDHW or NDHWC");
+    }
+
+    private static String dims(GroupNormAct.Geometry geo, Layout layout) {
+        return layout == Layout.NDHWC ? "[" + geo.n() + ", " + geo.spatial() + ", " + geo.c() + "]"
+                : "[" + geo.n() + ", " + geo.c() + ", " + geo.spatial() + "]";
     }
 
     // ---- softmax + cross-entropy + soft Dice --------------------------------------------------
