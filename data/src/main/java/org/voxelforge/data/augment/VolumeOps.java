@@ -1,7 +1,5 @@
 package org.voxelforge.data.augment;
 
-import org.voxelforge.core.RandomGenerator;
-import org.voxelforge.core.Tensor;
 
 /** Helpers on row-major float volumes {@code [X, Y, Z]} stored at an offset of a larger array. */
 final class VolumeOps {
@@ -122,15 +120,6 @@ final class VolumeOps {
         int xi = (int) Math.floor(x + 0.5), yi = (int) Math.floor(y + 0.5), zi = (int) Math.floor(z + 0.5);
         if (xi < 0 || xi >= d[0] || yi < 0 || yi >= d[1] || zi < 0 || zi >= d[2]) return -1;
         return (xi * d[1] + yi) * d[2] + zi;
-    }
-
-    /** {@code n} draws from the generator's UNIFORM or NORMAL fill (thread-count independent). */
-    static float[] uniform(RandomGenerator rng, double lo, double hi, int n) {
-        try (Tensor t = rng.uniform(lo, hi, n)) { return t.toFloatArray(); }
-    }
-
-    static float[] normal(RandomGenerator rng, double mean, double std, int n) {
-        try (Tensor t = rng.normal(mean, std, n)) { return t.toFloatArray(); }
     }
 
     /** {min, max, mean, std} of {@code v[off .. off+n)}. */
