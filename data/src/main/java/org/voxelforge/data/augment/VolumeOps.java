@@ -1,6 +1,5 @@
 package org.voxelforge.data.augment;
 
-
 /** Helpers on row-major float volumes {@code [X, Y, Z]} stored at an offset of a larger array. */
 final class VolumeOps {
     private VolumeOps() {}
