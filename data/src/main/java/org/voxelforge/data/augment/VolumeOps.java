@@ -1,11 +1,15 @@
 package org.voxelforge.data.augment;
 
-/** Helpers on row-major float volumes {@code [X, Y, Z]} stored at an offset of a larger array. */
-final class VolumeOps {
+/**
+ * Helpers on row-major float volumes {@code [X, Y, Z]} stored at an offset of a larger array. The
+ * Gaussian kernel and the reflection are public for the device executor (augment.device), which
+ * must blur with the very same taps.
+ */
+public final class VolumeOps {
     private VolumeOps() {}
 
     /** SciPy's gaussian_filter kernel: truncated at 4 sigma, normalized to sum 1. */
-    static double[] gaussianKernel(double sigma) {
+    public static double[] gaussianKernel(double sigma) {
         int r = Math.max(1, (int) Math.ceil(4 * sigma));
         double[] k = new double[2 * r + 1];
         double sum = 0;
@@ -81,7 +85,7 @@ final class VolumeOps {
     }
 
     /** Half-sample symmetric reflection into [0, n). */
-    static int reflectIndex(int j, int n) {
+    public static int reflectIndex(int j, int n) {
         int period = 2 * n;
         j = Math.floorMod(j, period);
         return j < n ? j : period - 1 - j;
