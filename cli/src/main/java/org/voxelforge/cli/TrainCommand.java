@@ -27,18 +27,27 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-predict", description = "Do not predict the held-out cases after training.")
     boolean noPredict;
 
+    @Option(names = "--augment-on", defaultValue = "loader", description = "Where patches are augmented: loader (CPU loader threads)"
+            + " or device (the model's device, after the copy; needs --device cuda or emulator) (default: ${DEFAULT-VALUE}).")
+    String augmentOn;
+
     @Mixin TrainingFlags flags;
 
     @Override public Integer call() throws Exception {
         Path cfg = results.resolve("config.json");
         if (!Files.isRegularFile(cfg)) throw new IllegalArgumentException(cfg + " does not exist; run 'voxelforge analyze --results " + results + "' first");
-        Map<Integer, Double> scores = train(flags, results, numpy, AnalysisConfig.read(cfg), !noPredict);
+        Map<Integer, Double> scores = train(flags, results, numpy, AnalysisConfig.read(cfg), !noPredict, augmentOn);
         return scores.isEmpty() ? 1 : 0;
     }
 
     static Map<Integer, Double> train(TrainingFlags flags, Path results, Path numpy, AnalysisConfig cfg, boolean predict) throws Exception {
+        return train(flags, results, numpy, cfg, predict, "loader");
+    }
+
+    static Map<Integer, Double> train(TrainingFlags flags, Path results, Path numpy, AnalysisConfig cfg, boolean predict, String augmentOn)
+            throws Exception {
         long t0 = System.nanoTime();
-        CrossValidation cv = new CrossValidation(flags.request(results, numpy, cfg, predict), System.out);
+        CrossValidation cv = new CrossValidation(flags.request(results, numpy, cfg, predict).withAugmentOn(augmentOn), System.out);
         System.out.printf(Locale.ROOT, "model: %d stages, patch %s, features %d..%d, %s outputs %d%n", cv.modelConfig().strides().length,
                 java.util.Arrays.toString(cv.modelConfig().patchSize()), cv.modelConfig().baseFeatures(), cv.modelConfig().maxFeatures(),
                 cv.modelConfig().activation().name().toLowerCase(Locale.ROOT), cv.modelConfig().outChannels());

@@ -13,11 +13,20 @@ public final class Brightness extends RandomTransform {
         this.lo = lo; this.hi = hi;
     }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
-        int n = p.voxels();
-        for (int c = 0; c < p.channels; c++) {
-            float f = (float) uniform(rng, lo, hi);
-            for (int i = c * n; i < (c + 1) * n; i++) p.image[i] *= f;
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
+        float[] f = new float[s.channels()];
+        for (int c = 0; c < f.length; c++) f[c] = (float) uniform(rng, lo, hi);
+        return new Step(f);
+    }
+
+    /** Channel c times {@code factors[c]}. */
+    public record Step(float[] factors) implements AugmentStep {
+        @Override public void apply(Patch p) {
+            int n = p.voxels();
+            for (int c = 0; c < p.channels; c++) {
+                float f = factors[c];
+                for (int i = c * n; i < (c + 1) * n; i++) p.image[i] *= f;
+            }
         }
     }
 }

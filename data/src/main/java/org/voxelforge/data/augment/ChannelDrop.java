@@ -7,9 +7,16 @@ import org.voxelforge.data.sampling.Patch;
 public final class ChannelDrop extends RandomTransform {
     public ChannelDrop(double probability) { super(probability); }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
-        if (p.channels < 2) return;
-        int c = rng.nextInt(p.channels), n = p.voxels();
-        java.util.Arrays.fill(p.image, c * n, (c + 1) * n, 0f);
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
+        if (s.channels() < 2) return null;
+        return new Step(rng.nextInt(s.channels()));
+    }
+
+    /** Channel {@code channel} set to 0. */
+    public record Step(int channel) implements AugmentStep {
+        @Override public void apply(Patch p) {
+            int n = p.voxels();
+            java.util.Arrays.fill(p.image, channel * n, (channel + 1) * n, 0f);
+        }
     }
 }

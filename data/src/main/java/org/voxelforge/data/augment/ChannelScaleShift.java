@@ -19,11 +19,23 @@ public final class ChannelScaleShift extends RandomTransform {
         this.scale = scale; this.shift = shift;
     }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
-        int n = p.voxels();
-        for (int c = 0; c < p.channels; c++) {
-            float f = (float) uniform(rng, 1 - scale, 1 + scale), s = (float) uniform(rng, -shift, shift);
-            for (int i = c * n; i < (c + 1) * n; i++) p.image[i] = p.image[i] * f + s;
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
+        float[] f = new float[s.channels()], sh = new float[s.channels()];
+        for (int c = 0; c < f.length; c++) {
+            f[c] = (float) uniform(rng, 1 - scale, 1 + scale);
+            sh[c] = (float) uniform(rng, -shift, shift);
+        }
+        return new Step(f, sh);
+    }
+
+    /** Channel c becomes {@code x * scales[c] + shifts[c]} (two float roundings). */
+    public record Step(float[] scales, float[] shifts) implements AugmentStep {
+        @Override public void apply(Patch p) {
+            int n = p.voxels();
+            for (int c = 0; c < p.channels; c++) {
+                float f = scales[c], s = shifts[c];
+                for (int i = c * n; i < (c + 1) * n; i++) p.image[i] = p.image[i] * f + s;
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ import org.voxelforge.data.sampling.Patch;
  * the sample's, so adding or changing one transform does not shift the draws of the others,
  * and a sample's augmentation depends only on the generator it is given.
  */
-public final class Compose implements Transform {
+public final class Compose implements DrawableTransform {
     private final List<Transform> transforms;
 
     public Compose(List<? extends Transform> transforms) { this.transforms = List.copyOf(transforms); }
@@ -19,6 +19,11 @@ public final class Compose implements Transform {
 
     @Override public void apply(Patch patch, RandomGenerator rng) {
         for (Transform t : transforms) t.apply(patch, rng.split());
+    }
+
+    /** Every member's steps, each drawn from its own split as {@link #apply} gives it; every member must be drawable. */
+    @Override public void draw(PatchShape shape, RandomGenerator rng, List<AugmentStep> out) {
+        for (Transform t : transforms) out.addAll(DrawableTransform.draw(t, shape, rng.split()));
     }
 
     /** Applies the pipeline with the generator of {@code (seed, epoch, sampleIndex)}. */

@@ -13,9 +13,18 @@ public final class Contrast extends RandomTransform {
         this.lo = lo; this.hi = hi;
     }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
-        int n = p.voxels();
-        for (int c = 0; c < p.channels; c++) apply(p.image, c * n, n, factorAroundOne(rng, lo, hi));
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
+        double[] f = new double[s.channels()];
+        for (int c = 0; c < f.length; c++) f[c] = factorAroundOne(rng, lo, hi);
+        return new Step(f);
+    }
+
+    /** Channel c with contrast factor {@code factors[c]}. */
+    public record Step(double[] factors) implements AugmentStep {
+        @Override public void apply(Patch p) {
+            int n = p.voxels();
+            for (int c = 0; c < p.channels; c++) Contrast.apply(p.image, c * n, n, factors[c]);
+        }
     }
 
     public static void apply(float[] v, int off, int n, double f) {

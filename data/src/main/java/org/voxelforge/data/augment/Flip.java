@@ -13,8 +13,16 @@ public final class Flip extends RandomTransform {
         this.axes = axes.clone();
     }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
-        for (int a : axes) if (rng.nextDouble() < 0.5) flip(p, a);
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
+        int[] chosen = new int[axes.length];
+        int k = 0;
+        for (int a : axes) if (rng.nextDouble() < 0.5) chosen[k++] = a;
+        return k == 0 ? null : new Step(java.util.Arrays.copyOf(chosen, k));
+    }
+
+    /** The spatial axes (0..2 of [X, Y, Z]) to reverse, in order. */
+    public record Step(int[] axes) implements AugmentStep {
+        @Override public void apply(Patch p) { for (int a : axes) flip(p, a); }
     }
 
     /** Reverses spatial axis {@code axis} of image, label and mask. */

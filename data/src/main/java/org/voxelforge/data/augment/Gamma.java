@@ -18,9 +18,18 @@ public final class Gamma extends RandomTransform {
         this.lo = lo; this.hi = hi; this.invert = invert; this.retainStats = retainStats;
     }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
-        int n = p.voxels();
-        for (int c = 0; c < p.channels; c++) apply(p.image, c * n, n, factorAroundOne(rng, lo, hi), invert, retainStats);
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
+        double[] g = new double[s.channels()];
+        for (int c = 0; c < g.length; c++) g[c] = factorAroundOne(rng, lo, hi);
+        return new Step(g, invert, retainStats);
+    }
+
+    /** Channel c with exponent {@code gammas[c]}. */
+    public record Step(double[] gammas, boolean invert, boolean retainStats) implements AugmentStep {
+        @Override public void apply(Patch p) {
+            int n = p.voxels();
+            for (int c = 0; c < p.channels; c++) Gamma.apply(p.image, c * n, n, gammas[c], invert, retainStats);
+        }
     }
 
     public static void apply(float[] v, int off, int n, double gamma, boolean invert, boolean retainStats) {

@@ -13,8 +13,17 @@ public final class GaussianBlur extends RandomTransform {
         this.sigmaLo = sigmaLo; this.sigmaHi = sigmaHi;
     }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
-        int n = p.voxels();
-        for (int c = 0; c < p.channels; c++) VolumeOps.gaussianBlur(p.image, c * n, p.dims, uniform(rng, sigmaLo, sigmaHi), true);
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
+        double[] sigma = new double[s.channels()];
+        for (int c = 0; c < sigma.length; c++) sigma[c] = uniform(rng, sigmaLo, sigmaHi);
+        return new Step(sigma);
+    }
+
+    /** Channel c blurred with {@code sigmas[c]} voxels (reflect border). */
+    public record Step(double[] sigmas) implements AugmentStep {
+        @Override public void apply(Patch p) {
+            int n = p.voxels();
+            for (int c = 0; c < p.channels; c++) VolumeOps.gaussianBlur(p.image, c * n, p.dims, sigmas[c], true);
+        }
     }
 }

@@ -1,9 +1,16 @@
 package org.voxelforge.data.augment;
 
+import org.voxelforge.core.Backends;
+import org.voxelforge.core.DType;
 import org.voxelforge.core.RandomGenerator;
+import org.voxelforge.core.Tensor;
 import org.voxelforge.data.sampling.Patch;
 
-/** Additive Gaussian noise with a standard deviation drawn in [stdLo, stdHi] per sample. */
+/**
+ * Additive Gaussian noise with a standard deviation drawn in [stdLo, stdHi] per sample. The draw
+ * reserves the noise's Philox counters (one per image value) and keeps only (key, first counter);
+ * the values are generated where the step executes, so a device never receives host noise.
+ */
 public final class GaussianNoise extends RandomTransform {
     private final double stdLo, stdHi;
 
@@ -13,9 +20,24 @@ public final class GaussianNoise extends RandomTransform {
         this.stdLo = stdLo; this.stdHi = stdHi;
     }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
         double std = uniform(rng, stdLo, stdHi);
-        float[] noise = VolumeOps.normal(rng, 0, std, p.image.length);
-        for (int i = 0; i < noise.length; i++) p.image[i] += noise[i];
+        long n = (long) s.channels() * s.voxels();
+        return new Step(std, rng.key(), rng.advance(n));
+    }
+
+    /**
+     * Noise NORMAL(0, std) from the Philox stream {@code (key, counter + i)} for image value i
+     * (channel-major), the stream RandomGenerator.normal fills from.
+     */
+    public record Step(double std, long key, long counter) implements AugmentStep {
+        @Override public void apply(Patch p) {
+            float[] noise;
+            try (Tensor t = Tensor.zeros(DType.FLOAT32, p.image.length)) {
+                Backends.cpu().fillRandom(t, RandomGenerator.Distribution.NORMAL, 0, std, key, counter);
+                noise = t.toFloatArray();
+            }
+            for (int i = 0; i < noise.length; i++) p.image[i] += noise[i];
+        }
     }
 }

@@ -18,11 +18,16 @@ public final class LowResolution extends RandomTransform {
         this.lo = lo; this.hi = hi;
     }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
         double zoom = uniform(rng, lo, hi);
-        int[] small = new int[3];
-        for (int a = 0; a < 3; a++) small[a] = Math.max(1, (int) Math.round(p.dims[a] * zoom));
-        apply(p, small);
+        int[] d = s.dims(), small = new int[3];
+        for (int a = 0; a < 3; a++) small[a] = Math.max(1, (int) Math.round(d[a] * zoom));
+        return new Step(small);
+    }
+
+    /** Every channel down to {@code small} (nearest) and back up (linear). */
+    public record Step(int[] small) implements AugmentStep {
+        @Override public void apply(Patch p) { LowResolution.apply(p, small); }
     }
 
     public static void apply(Patch p, int[] small) {

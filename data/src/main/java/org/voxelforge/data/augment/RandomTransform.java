@@ -1,10 +1,10 @@
 package org.voxelforge.data.augment;
 
+import java.util.List;
 import org.voxelforge.core.RandomGenerator;
-import org.voxelforge.data.sampling.Patch;
 
 /** A transform applied to a sample with probability {@code p} (one uniform draw decides). */
-public abstract class RandomTransform implements Transform {
+public abstract class RandomTransform implements DrawableTransform {
     protected final double probability;
 
     protected RandomTransform(double probability) {
@@ -14,12 +14,15 @@ public abstract class RandomTransform implements Transform {
         this.probability = probability;
     }
 
-    @Override public final void apply(Patch patch, RandomGenerator rng) {
-        if (rng.nextDouble() < probability) applyAlways(patch, rng);
+    @Override public final void draw(PatchShape shape, RandomGenerator rng, List<AugmentStep> out) {
+        if (rng.nextDouble() < probability) {
+            AugmentStep s = drawAlways(shape, rng);
+            if (s != null) out.add(s);
+        }
     }
 
-    /** The transform itself, drawing its parameters from {@code rng}. */
-    public abstract void applyAlways(Patch patch, RandomGenerator rng);
+    /** The parameters of the transform once it fires, drawn from {@code rng}; null when there is nothing to do. */
+    public abstract AugmentStep drawAlways(PatchShape shape, RandomGenerator rng);
 
     /** Uniform in [lo, hi). */
     static double uniform(RandomGenerator rng, double lo, double hi) { return lo + (hi - lo) * rng.nextDouble(); }

@@ -19,10 +19,16 @@ public final class Rot90 extends RandomTransform {
         this.axisB = axisB;
     }
 
-    @Override public void applyAlways(Patch p, RandomGenerator rng) {
+    @Override public Step drawAlways(PatchShape s, RandomGenerator rng) {
         int k = 1 + rng.nextInt(3);
-        if (p.dims[axisA] != p.dims[axisB]) k = 2;
-        rot90(p, axisA, axisB, k);
+        int[] d = s.dims();
+        if (d[axisA] != d[axisB]) k = 2;
+        return new Step(axisA, axisB, k);
+    }
+
+    /** {@code k} quarter turns in the plane (axisA, axisB), as {@link Rot90#rot90}. */
+    public record Step(int axisA, int axisB, int k) implements AugmentStep {
+        @Override public void apply(Patch p) { rot90(p, axisA, axisB, k); }
     }
 
     /**

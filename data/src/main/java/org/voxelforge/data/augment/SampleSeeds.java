@@ -13,6 +13,17 @@ public final class SampleSeeds {
         return new RandomGenerator(mix(mix(mix(seed) ^ epoch) ^ sampleIndex));
     }
 
+    /**
+     * The generator a sample's augmentation draws from in loader.PatchBatchSource.sample: the
+     * sample's generator split twice, the first split going to the patch sampler. Drawing a
+     * pipeline from it elsewhere (on the training thread, for the device) repeats the loader's draws.
+     */
+    public static RandomGenerator augmentationGenerator(long seed, long epoch, long sampleIndex) {
+        RandomGenerator g = generator(seed, epoch, sampleIndex);
+        g.split(); // the patch sampler's
+        return g.split();
+    }
+
     /** SplitMix64's finalizer. */
     static long mix(long z) {
         z += 0x9E3779B97F4A7C15L;

@@ -1,6 +1,10 @@
 package org.voxelforge.data.augment;
 
+import java.util.List;
+import org.voxelforge.core.Backends;
+import org.voxelforge.core.DType;
 import org.voxelforge.core.RandomGenerator;
+import org.voxelforge.core.Tensor;
 import org.voxelforge.data.sampling.Patch;
 
 /**
@@ -16,7 +20,7 @@ import org.voxelforge.data.sampling.Patch;
  * noise in [-1, 1] smoothed by a Gaussian of sigma in {@code [sigmaLo, sigmaHi]} voxels (constant
  * border) and multiplied by alpha in {@code [alphaLo, alphaHi]}.
  */
-public final class SpatialTransform implements Transform {
+public final class SpatialTransform implements DrawableTransform {
     private final double pElastic, alphaLo, alphaHi, sigmaLo, sigmaHi;
     private final double pRotation;
     private final double[] maxAngle;
@@ -45,23 +49,18 @@ public final class SpatialTransform implements Transform {
         return new SpatialTransform(0, 0, 200, 9, 13, 0.2, new double[] {a, a, a}, 0.2, 0.7, 1.4);
     }
 
-    @Override public void apply(Patch p, RandomGenerator rng) {
+    @Override public void draw(PatchShape shape, RandomGenerator rng, List<AugmentStep> out) {
         boolean elastic = rng.nextDouble() < pElastic;
         boolean rotate = rng.nextDouble() < pRotation;
         boolean scale = rng.nextDouble() < pScale;
         if (!elastic && !rotate && !scale) return;
-        int[] d = p.dims;
-        int n = p.voxels();
-        float[][] disp = null;
+        Elastic field = null;
         if (elastic) {
             double alpha = RandomTransform.uniform(rng, alphaLo, alphaHi);
             double sigma = RandomTransform.uniform(rng, sigmaLo, sigmaHi);
-            disp = new float[3][];
-            for (int a = 0; a < 3; a++) {
-                disp[a] = VolumeOps.uniform(rng, -1, 1, n);
-                VolumeOps.gaussianBlur(disp[a], 0, d, sigma, false);
-                for (int i = 0; i < n; i++) disp[a][i] *= (float) alpha;
-            }
+            long[] counters = new long[3];
+            for (int a = 0; a < 3; a++) counters[a] = rng.advance(shape.voxels());
+            field = new Elastic(alpha, sigma, rng.key(), counters);
         }
         double[][] rot = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
         if (rotate) {
@@ -70,7 +69,56 @@ public final class SpatialTransform implements Transform {
             rot = rotationMatrix(ang);
         }
         double s = scale ? RandomTransform.uniform(rng, scaleLo, scaleHi) : 1.0;
-        resample(p, disp, rot, s);
+        out.add(new Step(field, rot, s));
+    }
+
+    /**
+     * The elastic displacement: per axis a, uniform noise in [-1, 1) from the Philox stream
+     * {@code (key, counters[a] + voxel)}, blurred with {@code sigma} (constant 0 border), times alpha.
+     */
+    public record Elastic(double alpha, double sigma, long key, long[] counters) {
+        /** The displacement field [3][voxels] on the CPU. */
+        public float[][] field(int[] dims) {
+            int n = dims[0] * dims[1] * dims[2];
+            float[][] disp = new float[3][];
+            for (int a = 0; a < 3; a++) {
+                try (Tensor t = Tensor.zeros(DType.FLOAT32, n)) {
+                    Backends.cpu().fillRandom(t, RandomGenerator.Distribution.UNIFORM, -1, 1, key, counters[a]);
+                    disp[a] = t.toFloatArray();
+                }
+                VolumeOps.gaussianBlur(disp[a], 0, dims, sigma, false);
+                for (int i = 0; i < n; i++) disp[a][i] *= (float) alpha;
+            }
+            return disp;
+        }
+    }
+
+    /**
+     * One resampling at {@code centre + scale * rotation * (grid - centre + elastic)}; elastic may
+     * be null (no displacement), rotation is the identity and scale 1 when those parts did not fire.
+     */
+    public record Step(Elastic elastic, double[][] rotation, double scale) implements AugmentStep {
+        @Override public void apply(Patch p) {
+            resample(p, elastic == null ? null : elastic.field(p.dims), rotation, scale);
+        }
+
+        /**
+         * The map of {@link org.voxelforge.core.fused.AffineResample} for a patch of {@code dims}:
+         * M = [scale R | ctr], origin = ctr (ctr the patch centre), as a row-major 3x4 matrix.
+         */
+        public double[] matrix(int[] dims) {
+            double[] m = new double[12];
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 3; c++) m[4 * r + c] = scale * rotation[r][c];
+                m[4 * r + 3] = (dims[r] - 1) / 2.0;
+            }
+            return m;
+        }
+
+        /** The patch centre, the map's origin. */
+        public static double[] centre(int[] dims) {
+            return new double[] {(dims[0] - 1) / 2.0, (dims[1] - 1) / 2.0, (dims[2] - 1) / 2.0};
+        }
     }
 
     /** R = Rx(ax) * Ry(ay) * Rz(az), a rotation about each axis of [X, Y, Z]. */

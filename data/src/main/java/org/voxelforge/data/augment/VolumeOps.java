@@ -1,14 +1,15 @@
 package org.voxelforge.data.augment;
 
-import org.voxelforge.core.RandomGenerator;
-import org.voxelforge.core.Tensor;
-
-/** Helpers on row-major float volumes {@code [X, Y, Z]} stored at an offset of a larger array. */
-final class VolumeOps {
+/**
+ * Helpers on row-major float volumes {@code [X, Y, Z]} stored at an offset of a larger array. The
+ * Gaussian kernel and the reflection are public for the device executor (augment.device), which
+ * must blur with the very same taps.
+ */
+public final class VolumeOps {
     private VolumeOps() {}
 
     /** SciPy's gaussian_filter kernel: truncated at 4 sigma, normalized to sum 1. */
-    static double[] gaussianKernel(double sigma) {
+    public static double[] gaussianKernel(double sigma) {
         int r = Math.max(1, (int) Math.ceil(4 * sigma));
         double[] k = new double[2 * r + 1];
         double sum = 0;
@@ -84,7 +85,7 @@ final class VolumeOps {
     }
 
     /** Half-sample symmetric reflection into [0, n). */
-    static int reflectIndex(int j, int n) {
+    public static int reflectIndex(int j, int n) {
         int period = 2 * n;
         j = Math.floorMod(j, period);
         return j < n ? j : period - 1 - j;
@@ -122,15 +123,6 @@ final class VolumeOps {
         int xi = (int) Math.floor(x + 0.5), yi = (int) Math.floor(y + 0.5), zi = (int) Math.floor(z + 0.5);
         if (xi < 0 || xi >= d[0] || yi < 0 || yi >= d[1] || zi < 0 || zi >= d[2]) return -1;
         return (xi * d[1] + yi) * d[2] + zi;
-    }
-
-    /** {@code n} draws from the generator's UNIFORM or NORMAL fill (thread-count independent). */
-    static float[] uniform(RandomGenerator rng, double lo, double hi, int n) {
-        try (Tensor t = rng.uniform(lo, hi, n)) { return t.toFloatArray(); }
-    }
-
-    static float[] normal(RandomGenerator rng, double mean, double std, int n) {
-        try (Tensor t = rng.normal(mean, std, n)) { return t.toFloatArray(); }
     }
 
     /** {min, max, mean, std} of {@code v[off .. off+n)}. */

@@ -936,4 +936,56 @@ public final class CudaBackend implements Backend {
             return null;
         }, inputs);
     }
+
+    // ---- resampling for spatial augmentation (called by the data module's device augmentation) --
+
+    /**
+     * Rotation, scaling and elastic deformation in one pass (resample.cuh through
+     * {@link VolumeKernels#resample}; CPU twin {@link org.voxelforge.core.fused.AffineResample}):
+     * output voxel p of the grid {@code out} reads the input at {@code M[:, 0:3] (p - origin +
+     * disp[:, p]) + M[:, 3]} (matrix: row-major 3x4). images: float32 [C, X, Y, Z], trilinear,
+     * {@code fill} outside; labels: int32 [L, X, Y, Z] (e.g. a label map and a mask), nearest,
+     * {@code labelFill} outside; disp: float32 [3, outX, outY, outZ] or null. images or labels may
+     * be null (not both). Returns {images on out, labels on out}, null where none was given.
+     */
+    public Tensor[] resample(Tensor images, Tensor labels, int[] out, double[] matrix, double[] origin, Tensor disp,
+                             float fill, int labelFill) {
+        String op = "resample of images " + (images == null ? "none" : images.describe()) + ", labels "
+                + (labels == null ? "none" : labels.describe()) + ", displacement " + (disp == null ? "none" : disp.describe())
+                + " onto " + java.util.Arrays.toString(out);
+        if (images == null && labels == null) throw new IllegalArgumentException(op + ": give images, labels or both");
+        if (out == null || out.length != 3) throw new IllegalArgumentException(op + ": the output grid must be three sizes [X, Y, Z]");
+        if (images != null && (images.dtype() != DType.FLOAT32 || images.rank() != 4)) {
+            throw new IllegalArgumentException(op + ": images must be float32 [C, X, Y, Z]");
+        }
+        if (labels != null && (labels.dtype() != DType.INT32 || labels.rank() != 4)) {
+            throw new IllegalArgumentException(op + ": labels must be int32 [L, X, Y, Z]");
+        }
+        if (images != null && labels != null && !java.util.Arrays.equals(java.util.Arrays.copyOfRange(images.dims(), 1, 4),
+                java.util.Arrays.copyOfRange(labels.dims(), 1, 4))) {
+            throw new IllegalArgumentException(op + ": images and labels must share their grid [X, Y, Z]");
+        }
+        if (disp != null && (disp.dtype() != DType.FLOAT32 || !java.util.Arrays.equals(disp.dims(), new int[] {3, out[0], out[1], out[2]}))) {
+            throw new IllegalArgumentException(op + ": the displacement must be float32 [3, " + out[0] + ", " + out[1] + ", " + out[2] + "]");
+        }
+        for (Tensor t : new Tensor[] {images, labels, disp}) {
+            if (t != null && !t.device().equals(device())) throw new IllegalArgumentException(op + ": " + t.describe() + " is on " + t.device() + ", not " + device());
+        }
+        Tensor first = images != null ? images : labels;
+        int[] in = java.util.Arrays.copyOfRange(first.dims(), 1, 4);
+        int c = images == null ? 0 : images.dim(0), l = labels == null ? 0 : labels.dim(0);
+        Tensor imgOut = images == null ? null : mem.empty(DType.FLOAT32, Shape.of(c, out[0], out[1], out[2]));
+        Tensor labOut = labels == null ? null : mem.empty(DType.INT32, Shape.of(l, out[0], out[1], out[2]));
+        try (Tensor img = images == null ? null : dense(images); Tensor lab = labels == null ? null : dense(labels);
+             Tensor d = disp == null ? null : dense(disp)) {
+            new VolumeKernels(acc.launcher()).resample(in, out, matrix, origin, d == null ? 0 : mem.ptr(d),
+                    img == null ? 0 : mem.ptr(img), imgOut == null ? 0 : mem.ptr(imgOut), c, fill,
+                    lab == null ? 0 : mem.ptr(lab), labOut == null ? 0 : mem.ptr(labOut), l, labelFill, stream());
+        } catch (RuntimeException | Error e) {
+            if (imgOut != null) imgOut.close();
+            if (labOut != null) labOut.close();
+            throw e;
+        }
+        return new Tensor[] {imgOut, labOut};
+    }
 }

@@ -13,6 +13,7 @@ import org.voxelforge.core.RandomGenerator;
 import org.voxelforge.core.Tensor;
 import org.voxelforge.core.io.Json;
 import org.voxelforge.data.analysis.AnalysisConfig;
+import org.voxelforge.data.augment.Transform;
 import org.voxelforge.data.loader.CaseProvider;
 import org.voxelforge.data.loader.PatchBatchSource;
 import org.voxelforge.data.npy.Npy;
@@ -26,6 +27,7 @@ import org.voxelforge.nn.loss.RegionDiceBceLoss;
 import org.voxelforge.nn.loss.RegionSpec;
 import org.voxelforge.nn.models.DynamicUNet;
 import org.voxelforge.train.inference.Activation;
+import org.voxelforge.train.trainer.DeviceAugmentation;
 import org.voxelforge.train.trainer.LabeledVolume;
 import org.voxelforge.train.trainer.Trainer;
 import org.voxelforge.train.trainer.TrainingOptions;
@@ -136,8 +138,10 @@ public final class CrossValidation {
                 resuming ? " (resuming)" : "");
 
         List<LabeledVolume> valCases = new ArrayList<>();
+        CaseProvider trainCases = cases(train);
+        PatchBatchSource source = batchSource(trainCases);
         try (DynamicUNet net = model.newModel();
-             PrefetchedBatches batches = new PrefetchedBatches(batchSource(train), request.training().stepsPerEpoch(), request.workers(),
+             PrefetchedBatches batches = new PrefetchedBatches(source, request.training().stepsPerEpoch(), request.workers(),
                      request.prefetch(), request.regions() ? null : model.labels())) {
             startFrom(net);
             net.to(request.device());
@@ -148,6 +152,7 @@ public final class CrossValidation {
             Loss loss = request.regions() ? new RegionDiceBceLoss(model.regions()) : Losses.create(request.training().loss());
             try (Trainer trainer = new Trainer(net, request.training(), loss, batches, validator, dir, out)) {
                 trainer.setBf16(request.bf16());
+                if (augmentsOnDevice()) trainer.setDeviceAugmentation(deviceAugmentation(trainCases, source));
                 trainer.setListener(new FoldProgress(fold, request.training(), dir.resolve("logs").resolve("progress.png")));
                 if (resuming) {
                     trainer.resume();
@@ -206,10 +211,24 @@ public final class CrossValidation {
         }
     }
 
-    private PatchBatchSource batchSource(List<String> ids) throws IOException {
+    private PatchBatchSource batchSource(CaseProvider cases) {
         PatchSampler sampler = new PatchSampler(model.patchSize(), request.foregroundProbability(), request.classProbabilities());
-        return new PatchBatchSource(cases(ids), sampler, Augmentations.named(request.augmentation()), request.training().batchSize(),
-                request.training().seed());
+        Transform inLoader = augmentsOnDevice() ? null : Augmentations.named(request.augmentation());
+        return new PatchBatchSource(cases, sampler, inLoader, request.training().batchSize(), request.training().seed());
+    }
+
+    private boolean augmentsOnDevice() {
+        return TrainRequest.AUGMENT_ON_DEVICE.equals(request.augmentOn()) && Augmentations.named(request.augmentation()) != null;
+    }
+
+    /**
+     * --augment-on device: the trainer draws each sample's augmentation as the loader would and runs
+     * it on the device. Labels reach it as class indices already; spatial steps only move them and
+     * fill 0 outside the patch, the index of label value 0 (the background, first of the labels).
+     */
+    private DeviceAugmentation deviceAugmentation(CaseProvider cases, PatchBatchSource source) {
+        return new DeviceAugmentation(Augmentations.named(request.augmentation()), request.training().seed(), request.training().batchSize(),
+                (epoch, s) -> cases.annotation(source.caseOf(epoch, s)) != null);
     }
 
     /** In memory when the arrays take under a quarter of the heap, else read on each draw. */

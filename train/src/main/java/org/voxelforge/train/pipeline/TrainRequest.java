@@ -33,11 +33,17 @@ import org.voxelforge.train.trainer.TrainingOptions;
  *                         {@code resume} from, e.g. within a batch system's time limit); 0 = run to the end
  * @param device           where the model trains and predicts (batches are made on the host and copied there)
  * @param bf16             bf16 mixed precision for conv and matmul in training (Autocast)
+ * @param augmentOn        where patches are augmented: {@code loader} (the loader threads, on the CPU;
+ *                         the default) or {@code device} (the trainer, on the model's device after the
+ *                         copy; needs a CUDA-backend device)
  */
 public record TrainRequest(Path results, Path numpy, TrainingOptions training, List<Integer> folds, int baseFeatures, int maxFeatures,
                            boolean regions, double foregroundProbability, double[] classProbabilities, String augmentation,
                            double validationPercent, int workers, int prefetch, Path pretrained, List<String> freeze, boolean resume,
-                           boolean overwrite, boolean predictHeldOut, int stopAfterEpochs, Device device, boolean bf16) {
+                           boolean overwrite, boolean predictHeldOut, int stopAfterEpochs, Device device, boolean bf16,
+                           String augmentOn) {
+    public static final String AUGMENT_ON_LOADER = "loader", AUGMENT_ON_DEVICE = "device";
+
     public TrainRequest {
         if (folds.isEmpty()) throw new IllegalArgumentException("train: no folds to train");
         if (baseFeatures < 1 || maxFeatures < baseFeatures) {
@@ -51,7 +57,31 @@ public record TrainRequest(Path results, Path numpy, TrainingOptions training, L
         }
         if (stopAfterEpochs < 0) throw new IllegalArgumentException("--stop-after must be >= 0, got " + stopAfterEpochs);
         if (resume && overwrite) throw new IllegalArgumentException("train: --resume and --overwrite exclude each other; choose one");
+        if (!AUGMENT_ON_LOADER.equals(augmentOn) && !AUGMENT_ON_DEVICE.equals(augmentOn)) {
+            throw new IllegalArgumentException("--augment-on: expected loader or device, got '" + augmentOn + "'");
+        }
+        if (AUGMENT_ON_DEVICE.equals(augmentOn) && (device == null || device.isCpu())) {
+            throw new IllegalArgumentException("--augment-on device augments on the model's device, but --device is "
+                    + (device == null ? "not given" : device) + "; use --device cuda (or emulator), or --augment-on loader");
+        }
         folds = List.copyOf(folds);
         freeze = List.copyOf(freeze);
+    }
+
+    /** With augmentation in the loader (the default). */
+    public TrainRequest(Path results, Path numpy, TrainingOptions training, List<Integer> folds, int baseFeatures, int maxFeatures,
+                        boolean regions, double foregroundProbability, double[] classProbabilities, String augmentation,
+                        double validationPercent, int workers, int prefetch, Path pretrained, List<String> freeze, boolean resume,
+                        boolean overwrite, boolean predictHeldOut, int stopAfterEpochs, Device device, boolean bf16) {
+        this(results, numpy, training, folds, baseFeatures, maxFeatures, regions, foregroundProbability, classProbabilities, augmentation,
+                validationPercent, workers, prefetch, pretrained, freeze, resume, overwrite, predictHeldOut, stopAfterEpochs, device, bf16,
+                AUGMENT_ON_LOADER);
+    }
+
+    /** This request with augmentation on {@code where} ("loader" or "device"). */
+    public TrainRequest withAugmentOn(String where) {
+        return new TrainRequest(results, numpy, training, folds, baseFeatures, maxFeatures, regions, foregroundProbability,
+                classProbabilities, augmentation, validationPercent, workers, prefetch, pretrained, freeze, resume, overwrite,
+                predictHeldOut, stopAfterEpochs, device, bf16, where);
     }
 }

@@ -64,6 +64,7 @@ public final class Trainer implements AutoCloseable {
     private final TrainingLog log;
     private Listener listener = new Listener() {};
     private boolean bf16;
+    private BatchAugmentation deviceAugmentation; // null: batches come augmented (or not) from the source
 
     private int epochsDone;
     private double bestDice = Double.NEGATIVE_INFINITY;
@@ -230,9 +231,16 @@ public final class Trainer implements AutoCloseable {
         double value;
         try (TensorScope scope = new TensorScope(); Batch batch = source.next(epoch, step)) {
             Device device = model.device(); // batches are made on the host and follow the model
-            Variable x = Variable.constant(batch.images().to(device));
+            Tensor images = batch.images().to(device);
             Tensor labels = batch.labels().to(device), mask = batch.maskOrNull() == null ? null : batch.maskOrNull().to(device);
-            LossTarget target = LossTarget.of(labels, distanceMaps(labels));
+            if (deviceAugmentation != null) {
+                Tensor[] a = deviceAugmentation.augment(epoch, step, images, labels, mask);
+                images = a[0];
+                labels = a[1];
+                mask = a[2];
+            }
+            Variable x = Variable.constant(images);
+            LossTarget target = LossTarget.of(labels, distanceMaps(labels)); // of the augmented labels
             if (loss instanceof CompositeLoss composite) composite.setEpoch(epoch);
             Variable l;
             // the backward follows the precision each op recorded in the forward, so only the forward is in the scope
@@ -285,6 +293,12 @@ public final class Trainer implements AutoCloseable {
      * and matmul on bf16 inputs with float32 accumulation, float32 master weights and optimizer.
      */
     public void setBf16(boolean on) { bf16 = on; }
+
+    /**
+     * Augments each batch on the model's device after the copy there, before the forward pass
+     * ({@code --augment-on device}); null (the default) leaves batches as the source makes them.
+     */
+    public void setDeviceAugmentation(BatchAugmentation a) { deviceAugmentation = a; }
 
     /** Frees the optimizer state and the EMA (not the model). */
     @Override public void close() {
