@@ -238,6 +238,18 @@ __device__ __forceinline__ void vf_gn_ndhwc_rows_sum(float& s1, float& s2, float
     }
 }
 
+// vf_gn_ndhwc_rows_sum, then partials[(nc, chunk blockIdx.x)] = (s1, s2) from row 0 of the lane of
+// channel nc (when `valid`: a lane past C holds nothing). The layout is [N*C][chunks = gridDim.x][2].
+__device__ __forceinline__ void vf_gn_ndhwc_store_partials(float s1, float s2, float* tile, const VfGnLanes& l,
+                                                           float* __restrict__ partials, int64_t nc, bool valid) {
+    vf_gn_ndhwc_rows_sum(s1, s2, tile, l);
+    if ((int)threadIdx.x < l.cw && valid) {
+        float* p = partials + (nc * gridDim.x + blockIdx.x) * 2;
+        p[0] = s1;
+        p[1] = s2;
+    }
+}
+
 #define VF_GN_MAX_THREADS 1024
 
 // partials: [N*C][chunks][2]; chunks = gridDim.x, n = blockIdx.y.
@@ -260,12 +272,7 @@ VF_KERNEL void vf_gn_stats_partial_ndhwc_f32(const float* __restrict__ x, float*
                 s2 += d * d;
             }
         }
-        vf_gn_ndhwc_rows_sum(s1, s2, tile, l);
-        if ((int)threadIdx.x < l.cw && c < C) {
-            float* p = partials + ((n * C + c) * gridDim.x + blockIdx.x) * 2;
-            p[0] = s1;
-            p[1] = s2;
-        }
+        vf_gn_ndhwc_store_partials(s1, s2, tile, l, partials, n * C + c, c < C);
     }
 }
 
@@ -334,12 +341,7 @@ VF_KERNEL void vf_gn_backward_reduce_ndhwc_f32(const float* __restrict__ x, cons
                 s2 += d * (centered * r);
             }
         }
-        vf_gn_ndhwc_rows_sum(s1, s2, tile, l);
-        if ((int)threadIdx.x < l.cw && c < C) {
-            float* p = partials + ((n * C + c) * gridDim.x + blockIdx.x) * 2;
-            p[0] = s1;
-            p[1] = s2;
-        }
+        vf_gn_ndhwc_store_partials(s1, s2, tile, l, partials, n * C + c, c < C);
     }
 }
 

@@ -1,5 +1,7 @@
 package org.voxelforge.core.cuda;
 
+import static org.voxelforge.core.cuda.EmulatorTests.addr;
+
 import static org.junit.jupiter.api.Assertions.*;
 import static org.voxelforge.core.cuda.EmulatorTests.floats;
 
@@ -36,13 +38,7 @@ class EmulatedFusedKernelsTest {
 
     @BeforeEach void emulator() { fused = new FusedKernels(EmulatorTests.emulator()); }
 
-    private float[] uniform(int n, double lo, double hi) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) (lo + (hi - lo) * rnd.nextDouble());
-        return a;
-    }
-
-    private static long addr(MemorySegment s) { return s.address(); }
+    private float[] uniform(int n, double lo, double hi) { return EmulatorTests.uniform(rnd, n, lo, hi); }
 
     static void assertClose(String what, float[] want, float[] got, double tol) {
         assertEquals(want.length, got.length, what + ": length");
@@ -91,16 +87,10 @@ class EmulatedFusedKernelsTest {
     }
 
     private void diceCe(DiceCe.Options o, int n, int c, int s, boolean withMask) {
-        DiceCe.Geometry geo = new DiceCe.Geometry(n, c, s);
-        float[] logits = new float[n * c * s];
-        for (int i = 0; i < logits.length; i++) logits[i] = (float) (3 * rnd.nextGaussian());
-        int[] labels = new int[n * s];
-        float[] mask = withMask ? new float[n * s] : null;
-        for (int v = 0; v < labels.length; v++) {
-            labels[v] = rnd.nextInt(c);
-            if (withMask && rnd.nextDouble() < 0.8) mask[v] = 1f;
-            if (withMask && mask[v] == 0f) labels[v] = -7;
-        }
+        EmulatorTests.LossCase k = EmulatorTests.lossCase(rnd, n, c, s, withMask, false, -7);
+        DiceCe.Geometry geo = k.geo();
+        float[] logits = k.logits(), mask = k.mask();
+        int[] labels = k.labels();
         double[] stats = DiceCe.statistics(geo, logits, labels, mask);
         DiceCe.Result r = DiceCe.finish(geo, stats, o, 1.0);
         float[] dlogits = new float[logits.length];

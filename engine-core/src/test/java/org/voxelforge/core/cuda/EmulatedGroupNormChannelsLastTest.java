@@ -1,5 +1,7 @@
 package org.voxelforge.core.cuda;
 
+import static org.voxelforge.core.cuda.EmulatorTests.addr;
+
 import static org.junit.jupiter.api.Assertions.*;
 import static org.voxelforge.core.cuda.EmulatedFusedKernelsTest.assertClose;
 import static org.voxelforge.core.cuda.EmulatorTests.floats;
@@ -29,13 +31,7 @@ class EmulatedGroupNormChannelsLastTest {
 
     @BeforeEach void emulator() { fused = new FusedKernels(EmulatorTests.emulator()); }
 
-    private float[] uniform(int n, double lo, double hi) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) (lo + (hi - lo) * rnd.nextDouble());
-        return a;
-    }
-
-    private static long addr(MemorySegment s) { return s.address(); }
+    private float[] uniform(int n, double lo, double hi) { return EmulatorTests.uniform(rnd, n, lo, hi); }
 
     private void groupNorm(int n, int c, int g, int s, double offset, float slope) {
         GroupNormAct.Geometry geo = new GroupNormAct.Geometry(n, c, g, s);

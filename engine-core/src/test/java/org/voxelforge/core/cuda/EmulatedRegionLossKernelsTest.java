@@ -1,5 +1,7 @@
 package org.voxelforge.core.cuda;
 
+import static org.voxelforge.core.cuda.EmulatorTests.addr;
+
 import static org.junit.jupiter.api.Assertions.*;
 import static org.voxelforge.core.cuda.EmulatorTests.floats;
 
@@ -34,8 +36,6 @@ class EmulatedRegionLossKernelsTest {
 
     @BeforeEach void emulator() { fused = new FusedKernels(EmulatorTests.emulator()); }
 
-    private static long addr(MemorySegment s) { return s.address(); }
-
     /** Every element within tol of the largest |want| (the gradients here are ~1e-3, so no floor of 1). */
     private static void assertClose(String what, float[] want, float[] got, double tol) {
         double scale = 0;
@@ -46,28 +46,12 @@ class EmulatedRegionLossKernelsTest {
         }
     }
 
-    private record Case(DiceCe.Geometry geo, float[] logits, int[] labels, float[] mask, float[] dist) {}
-
-    private Case randomCase(int n, int c, int s, boolean withMask, boolean withDist) {
-        float[] logits = new float[n * c * s];
-        for (int i = 0; i < logits.length; i++) logits[i] = (float) (3 * rnd.nextGaussian());
-        int[] labels = new int[n * s];
-        float[] mask = withMask ? new float[n * s] : null;
-        for (int v = 0; v < labels.length; v++) {
-            labels[v] = rnd.nextInt(c);
-            if (withMask && rnd.nextDouble() < 0.8) mask[v] = 1f;
-            if (withMask && mask[v] == 0f) labels[v] = -3;
-        }
-        float[] dist = null;
-        if (withDist) {
-            dist = new float[logits.length];
-            for (int i = 0; i < dist.length; i++) dist[i] = (float) (5 * rnd.nextGaussian());
-        }
-        return new Case(new DiceCe.Geometry(n, c, s), logits, labels, mask, dist);
+    private EmulatorTests.LossCase randomCase(int n, int c, int s, boolean withMask, boolean withDist) {
+        return EmulatorTests.lossCase(rnd, n, c, s, withMask, withDist, -3);
     }
 
     private void check(String what, Terms t, int n, int c, int s, boolean withMask, double backwardTol) {
-        Case k = randomCase(n, c, s, withMask, t.boundary() != null);
+        EmulatorTests.LossCase k = randomCase(n, c, s, withMask, t.boundary() != null);
         DiceCe.Geometry geo = k.geo();
         double[] stats = RegionLossTwin.statistics(geo, k.logits(), k.labels(), k.mask(), t, k.dist());
         RegionLoss.Result r = RegionLoss.finish("test", geo, stats, t, 0.7);
@@ -130,7 +114,7 @@ class EmulatedRegionLossKernelsTest {
 
     /** Without focal and boundary the region kernels are the Dice + CE kernels: bit for bit the same statistics and gradient. */
     @Test void withoutExtrasTheRegionKernelsEqualTheDiceCeKernels() {
-        Case k = randomCase(2, 3, 2100, true, false);
+        EmulatorTests.LossCase k = randomCase(2, 3, 2100, true, false);
         DiceCe.Geometry geo = k.geo();
         DiceCe.Options o = DiceCe.Options.mist();
         try (Arena a = Arena.ofConfined()) {

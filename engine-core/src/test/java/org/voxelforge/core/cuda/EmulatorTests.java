@@ -34,6 +34,42 @@ final class EmulatorTests {
         return org.voxelforge.core.Tensor.of(v, dims);
     }
 
+    /** n floats uniform in [lo, hi). */
+    static float[] uniform(java.util.SplittableRandom rnd, int n, double lo, double hi) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (lo + (hi - lo) * rnd.nextDouble());
+        return a;
+    }
+
+    /** A host buffer's address, which the emulator takes as a device pointer. */
+    static long addr(MemorySegment s) { return s.address(); }
+
+    /** Inputs of the fused softmax losses: logits [N, C, S], labels [N, S], an optional mask and distance maps [N, C, S]. */
+    record LossCase(org.voxelforge.core.fused.DiceCe.Geometry geo, float[] logits, int[] labels, float[] mask, float[] dist) {}
+
+    /**
+     * Gaussian logits (std 3), uniform labels, with a mask 80% of the voxels annotated and the
+     * others labelled {@code unannotated} (out of range: the kernels must skip them, not read them),
+     * and with distance maps (std 5) when asked.
+     */
+    static LossCase lossCase(java.util.SplittableRandom rnd, int n, int c, int s, boolean withMask, boolean withDist, int unannotated) {
+        float[] logits = new float[n * c * s];
+        for (int i = 0; i < logits.length; i++) logits[i] = (float) (3 * rnd.nextGaussian());
+        int[] labels = new int[n * s];
+        float[] mask = withMask ? new float[n * s] : null;
+        for (int v = 0; v < labels.length; v++) {
+            labels[v] = rnd.nextInt(c);
+            if (withMask && rnd.nextDouble() < 0.8) mask[v] = 1f;
+            if (withMask && mask[v] == 0f) labels[v] = unannotated;
+        }
+        float[] dist = null;
+        if (withDist) {
+            dist = new float[logits.length];
+            for (int i = 0; i < dist.length; i++) dist[i] = (float) (5 * rnd.nextGaussian());
+        }
+        return new LossCase(new org.voxelforge.core.fused.DiceCe.Geometry(n, c, s), logits, labels, mask, dist);
+    }
+
     static MemorySegment floats(Arena a, float... v) { return a.allocateFrom(ValueLayout.JAVA_FLOAT, v); }
 
     static float[] floats(MemorySegment s) { return s.toArray(ValueLayout.JAVA_FLOAT); }
