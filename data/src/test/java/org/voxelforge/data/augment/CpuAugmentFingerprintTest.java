@@ -2,7 +2,6 @@ package org.voxelforge.data.augment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.voxelforge.data.sampling.Patch;
 
@@ -15,18 +14,7 @@ import org.voxelforge.data.sampling.Patch;
  */
 class CpuAugmentFingerprintTest {
 
-    static Patch patch(long seed, int channels, int[] d, boolean withMask) {
-        Random rnd = new Random(seed);
-        int n = d[0] * d[1] * d[2];
-        float[] img = new float[channels * n];
-        for (int i = 0; i < img.length; i++) img[i] = (float) (rnd.nextGaussian() * 2 + 0.5);
-        byte[] lab = new byte[n], msk = withMask ? new byte[n] : null;
-        for (int i = 0; i < n; i++) {
-            lab[i] = (byte) rnd.nextInt(4);
-            if (msk != null) msk[i] = (byte) (rnd.nextDouble() < 0.8 ? 1 : 0);
-        }
-        return new Patch("case", channels, d, img, lab, msk);
-    }
+    static Patch patch(long seed, int channels, int[] d, boolean withMask) { return TestPatches.random(seed, channels, d, withMask); }
 
     static Compose everyTransform() {
         double a = Math.toRadians(30);

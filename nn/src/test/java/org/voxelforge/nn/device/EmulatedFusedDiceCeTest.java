@@ -27,21 +27,7 @@ class EmulatedFusedDiceCeTest {
     }
 
     private static void matches(String what, DiceCeLoss loss, Tensor logits, Tensor labels, Tensor mask) {
-        try (TensorScope s = new TensorScope()) {
-            Variable xc = Variable.param(logits.copy());
-            Variable lc = loss.compute(xc, labels, mask);
-            lc.backward();
-            Variable xd = Variable.param(logits.to(Device.EMULATOR));
-            Variable ld = loss.compute(xd, labels.to(Device.EMULATOR), mask == null ? null : mask.to(Device.EMULATOR));
-            assertEquals("dice_ce_fused", ld.node().op(), what + ": the fused op ran");
-            ld.backward();
-            double want = lc.value().item(), got = ld.value().item();
-            assertEquals(want, got, 1e-5 * (1 + Math.abs(want)), what + ": loss");
-            float[] gw = xc.grad().toFloatArray(), gg = xd.grad().toFloatArray();
-            double scale = 0;
-            for (float v : gw) scale = Math.max(scale, Math.abs(v));
-            for (int i = 0; i < gw.length; i++) assertEquals(gw[i], gg[i], 1e-4 * scale, what + ": dlogits[" + i + "]");
-        }
+        EmulatedFusedRegionLossTest.matches(what, loss, loss, "dice_ce_fused", logits, org.voxelforge.nn.loss.LossTarget.of(labels, null), mask);
     }
 
     private static long[] labels(int n, int classes, long seed) {

@@ -41,7 +41,7 @@ class EmulatedFusedRegionLossTest {
     }
 
     /** fused (emulator) against {@code ref} composed on the CPU; the fused op must be {@code op}. */
-    private static void matches(String what, Loss fused, Loss ref, String op, Tensor logits, LossTarget target, Tensor mask) {
+    static void matches(String what, Loss fused, Loss ref, String op, Tensor logits, LossTarget target, Tensor mask) {
         try (TensorScope s = new TensorScope()) {
             Variable xc = Variable.param(logits.copy());
             Variable lc = ref.compute(xc, target, mask);

@@ -47,18 +47,7 @@ class DeviceAugmenterTest {
         return Device.CPU;
     }
 
-    static Patch patch(long seed, int[] d, boolean withMask) {
-        Random rnd = new Random(seed);
-        int n = d[0] * d[1] * d[2], channels = 2;
-        float[] img = new float[channels * n];
-        for (int i = 0; i < img.length; i++) img[i] = (float) (rnd.nextGaussian() * 2 + 0.5);
-        byte[] lab = new byte[n], msk = withMask ? new byte[n] : null;
-        for (int i = 0; i < n; i++) {
-            lab[i] = (byte) rnd.nextInt(4);
-            if (msk != null) msk[i] = (byte) (rnd.nextDouble() < 0.8 ? 1 : 0);
-        }
-        return new Patch("case", channels, d, img, lab, msk);
-    }
+    static Patch patch(long seed, int[] d, boolean withMask) { return org.voxelforge.data.augment.TestPatches.random(seed, 2, d, withMask); }
 
     static DeviceSample upload(Patch p, Device device) {
         int[] d = p.dims;
