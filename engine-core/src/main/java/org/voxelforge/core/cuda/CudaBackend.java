@@ -830,38 +830,32 @@ public final class CudaBackend implements Backend {
     // ---- fused optimizer steps (called by nn's optimizers for parameters on this device) --------
 
     /**
-     * One SGD step of a float32 parameter in place (FusedKernels.sgdStep over a one-row table),
-     * with SGD's rule: {@code momentum} is the momentum buffer (null without momentum), filled
-     * from the gradient on the {@code first} step. Returns false, doing nothing, when an operand
-     * is not a contiguous float32 tensor on this device (the caller then takes its host path).
+     * One SGD step of every parameter of {@code rows} in place, in one launch over a parameter
+     * table (FusedKernels.sgdStep; the multi-tensor apply that spares a launch and a table upload
+     * per parameter). Each row is {param, grad, momentum buffer} (the buffer null without
+     * momentum; filled from the gradient on the {@code first} step), all {@link #fusable}.
      */
-    public boolean fusedSgdStep(Tensor param, Tensor grad, Tensor momentum, double lr, double mu, double dampening, double weightDecay,
-                                boolean nesterov, boolean first) {
-        if (!fusable(param, grad, momentum)) return false;
-        try (Tensor table = parameterTable(param, grad, momentum, null)) {
-            fused.sgdStep(mem.ptr(table), 1, param.numel(), lr, mu, dampening, weightDecay, nesterov, first, 0, stream());
+    public void fusedSgdSteps(java.util.List<Tensor[]> rows, double lr, double mu, double dampening, double weightDecay,
+                              boolean nesterov, boolean first) {
+        if (rows.isEmpty()) return;
+        try (Tensor table = parameterTable("fusedSgdSteps", rows)) {
+            fused.sgdStep(mem.ptr(table), rows.size(), maxNumel(rows), lr, mu, dampening, weightDecay, nesterov, first, 0, stream());
         }
-        param.storage().bumpVersion();
-        if (momentum != null) momentum.storage().bumpVersion();
-        return true;
+        bumpVersions(rows);
     }
 
     /**
-     * One AdamW step number {@code step} (from 1) of a float32 parameter in place
-     * (FusedKernels.adamwStep), {@code weightDecay} decoupled; Adam without weight decay is the
-     * same step. Returns false, doing nothing, when an operand is not a contiguous float32 tensor
-     * on this device.
+     * One AdamW step number {@code step} (from 1) of every parameter of {@code rows} in place, in
+     * one launch (FusedKernels.adamwStep), {@code weightDecay} decoupled (Adam without weight decay
+     * is the same step). Each row is {param, grad, exp_avg, exp_avg_sq}, all {@link #fusable}.
      */
-    public boolean fusedAdamwStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2,
-                                  double eps, double weightDecay, long step) {
-        if (!fusable(param, grad, expAvg, expAvgSq)) return false;
-        try (Tensor table = parameterTable(param, grad, expAvg, expAvgSq)) {
-            fused.adamwStep(mem.ptr(table), 1, param.numel(), lr, beta1, beta2, eps, weightDecay, step, 0, stream());
+    public void fusedAdamwSteps(java.util.List<Tensor[]> rows, double lr, double beta1, double beta2, double eps, double weightDecay,
+                                long step) {
+        if (rows.isEmpty()) return;
+        try (Tensor table = parameterTable("fusedAdamwSteps", rows)) {
+            fused.adamwStep(mem.ptr(table), rows.size(), maxNumel(rows), lr, beta1, beta2, eps, weightDecay, step, 0, stream());
         }
-        param.storage().bumpVersion();
-        expAvg.storage().bumpVersion();
-        expAvgSq.storage().bumpVersion();
-        return true;
+        bumpVersions(rows);
     }
 
     /** Whether the fused steps take these operands: contiguous float32 tensors on this device (nulls allowed). */
@@ -872,11 +866,38 @@ public final class CudaBackend implements Backend {
         return true;
     }
 
-    /** The optimizer kernels' table row (FusedKernels.OPT_ROW uint64s): param, grad, state0, state1, numel. */
-    private Tensor parameterTable(Tensor param, Tensor grad, Tensor s0, Tensor s1) {
-        long[] row = {mem.ptr(param), mem.ptr(grad), mem.ptr(s0), mem.ptr(s1), param.numel()};
-        try (Tensor host = Tensor.ofLongs(row, FusedKernels.OPT_ROW)) {
+    /**
+     * The optimizer kernels' table, FusedKernels.OPT_ROW uint64s per row: param, grad, state0,
+     * state1 (0 when absent), numel. Refuses a row the kernels cannot take, naming it.
+     */
+    private Tensor parameterTable(String op, java.util.List<Tensor[]> rows) {
+        long[] table = new long[rows.size() * FusedKernels.OPT_ROW];
+        for (int r = 0; r < rows.size(); r++) {
+            Tensor[] row = rows.get(r);
+            Tensor param = row[0], grad = row[1], s0 = row.length > 2 ? row[2] : null, s1 = row.length > 3 ? row[3] : null;
+            if (!fusable(param, grad, s0, s1) || !grad.shape().equals(param.shape())
+                    || (s0 != null && !s0.shape().equals(param.shape())) || (s1 != null && !s1.shape().equals(param.shape()))) {
+                throw new IllegalArgumentException(op + ": row " + r + " (parameter " + param.describe() + ", gradient " + grad.describe()
+                        + ") is not a set of contiguous float32 tensors of one shape on " + device() + "; check fusable() first");
+            }
+            long[] one = {mem.ptr(param), mem.ptr(grad), mem.ptr(s0), mem.ptr(s1), param.numel()};
+            System.arraycopy(one, 0, table, r * FusedKernels.OPT_ROW, FusedKernels.OPT_ROW);
+        }
+        try (Tensor host = Tensor.ofLongs(table, rows.size() * FusedKernels.OPT_ROW)) {
             return mem.upload(host);
+        }
+    }
+
+    private static long maxNumel(java.util.List<Tensor[]> rows) {
+        long most = 0;
+        for (Tensor[] row : rows) most = Math.max(most, row[0].numel());
+        return most;
+    }
+
+    /** Parameters and states written in place by an optimizer kernel. */
+    private static void bumpVersions(java.util.List<Tensor[]> rows) {
+        for (Tensor[] row : rows) {
+            for (int i = 0; i < row.length; i++) if (i != 1 && row[i] != null) row[i].storage().bumpVersion();
         }
     }
 

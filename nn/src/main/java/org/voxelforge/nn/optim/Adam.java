@@ -40,13 +40,26 @@ public class Adam extends Optimizer {
         requireAtLeast(g, gi, "weight_decay", 0);
     }
 
-    /** The fused AdamW kernel: AdamW, or Adam without weight decay, without amsgrad and the l1/l2 penalties. */
-    @Override protected final boolean updateOnDevice(Tensor param, Tensor grad, ParamState st, ParamGroup g) {
+    /**
+     * The fused AdamW kernel: AdamW, or Adam without weight decay, without amsgrad and the l1/l2
+     * penalties; the group's device parameters in one launch per device and step number.
+     */
+    @Override protected final boolean queueOnDevice(Tensor param, Tensor grad, ParamState st, ParamGroup g, DeviceSteps steps) {
         var cuda = cudaBackend(param);
         double wd = g.get("weight_decay");
         if (cuda == null || !cuda.fusable(param, grad) || g.flag("amsgrad") || g.get("l1") != 0 || g.get("l2") != 0 || (!decoupled && wd != 0)) return false;
-        Tensor m = st.zerosLike("exp_avg", param), v = st.zerosLike("exp_avg_sq", param);
-        return cuda.fusedAdamwStep(param, grad, m, v, g.lr(), g.get("beta1"), g.get("beta2"), g.get("eps"), decoupled ? wd : 0, st.step());
+        steps.add(new FusedKey(cuda, st.step()), param, grad, st.zerosLike("exp_avg", param), st.zerosLike("exp_avg_sq", param));
+        return true;
+    }
+
+    private record FusedKey(org.voxelforge.core.cuda.CudaBackend cuda, long step) {}
+
+    @Override protected final void flushDevice(ParamGroup g, DeviceSteps steps) {
+        double wd = decoupled ? g.get("weight_decay") : 0;
+        steps.byKey().forEach((key, rows) -> {
+            FusedKey k = (FusedKey) key;
+            k.cuda().fusedAdamwSteps(rows, g.lr(), g.get("beta1"), g.get("beta2"), g.get("eps"), wd, k.step());
+        });
     }
 
     @Override protected final void update(Tensor param, Tensor grad, ParamState st, ParamGroup g) {

@@ -109,6 +109,7 @@ public abstract class Optimizer implements AutoCloseable {
     public void step() {
         try (NoGrad ignored = NoGrad.enter(); TensorScope scope = new TensorScope()) {
             for (ParamGroup g : groups) {
+                DeviceSteps deviceSteps = new DeviceSteps();
                 for (Variable p : g.params()) {
                     if (!updatable(p)) continue;
                     Tensor value = p.value(), grad = p.grad();
@@ -120,7 +121,7 @@ public abstract class Optimizer implements AutoCloseable {
                     st.step++;
                     if (value.device().isCpu()) {
                         update(value, grad, st, g);
-                    } else if (!updateOnDevice(value, grad, st, g)) {
+                    } else if (!queueOnDevice(value, grad, st, g, deviceSteps)) {
                         // the update rules are per-element host loops: run them on host copies (state stays on the
                         // host) and copy the parameter back; correct for every rule, at three transfers per parameter
                         Tensor hv = value.to(Device.CPU), hg = grad.to(Device.CPU);
@@ -129,15 +130,37 @@ public abstract class Optimizer implements AutoCloseable {
                     }
                     value.storage().bumpVersion();
                 }
+                flushDevice(g, deviceSteps);
             }
         }
     }
 
     /**
-     * Updates a parameter that lives on a device with a fused device kernel and returns true, or
-     * returns false (the default) so that {@link #step()} runs {@link #update} on host copies.
+     * Device updates of one group waiting for {@link #flushDevice}: rows of tensors (parameter,
+     * gradient, state buffers) under a key that says which ones one fused launch may take together
+     * (the same device and, say, the same step number).
      */
-    protected boolean updateOnDevice(Tensor param, Tensor grad, ParamState st, ParamGroup g) { return false; }
+    protected static final class DeviceSteps {
+        private final Map<Object, List<Tensor[]>> rows = new LinkedHashMap<>();
+
+        public void add(Object key, Tensor... row) { rows.computeIfAbsent(key, k -> new ArrayList<>()).add(row); }
+
+        public Map<Object, List<Tensor[]>> byKey() { return rows; }
+    }
+
+    /**
+     * Takes a device parameter's update: either queues it in {@code steps} for one fused launch per
+     * key at the end of the group ({@link #flushDevice}), or updates it now; returns false when
+     * neither applies, so that {@link #step()} runs {@link #update} on host copies. The default
+     * takes nothing.
+     */
+    protected boolean queueOnDevice(Tensor param, Tensor grad, ParamState st, ParamGroup g, DeviceSteps steps) { return false; }
+
+    /** Runs the updates {@link #queueOnDevice} queued for group {@code g}. */
+    protected void flushDevice(ParamGroup g, DeviceSteps steps) {
+        if (!steps.byKey().isEmpty()) throw new IllegalStateException(name + ": device steps were queued but " + getClass().getSimpleName()
+                + " does not flush them");
+    }
 
     /** The CUDA backend of a device tensor, or null (the CPU). */
     static org.voxelforge.core.cuda.CudaBackend cudaBackend(Tensor t) {

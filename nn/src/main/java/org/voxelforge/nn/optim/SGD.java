@@ -44,14 +44,26 @@ public final class SGD extends Optimizer {
         }
     }
 
-    /** The fused SGD kernel, where the rule needs nothing it lacks (the l1/l2 penalties). */
-    @Override protected boolean updateOnDevice(Tensor param, Tensor grad, ParamState st, ParamGroup g) {
+    /**
+     * The fused SGD kernel, where the rule needs nothing it lacks (the l1/l2 penalties): the
+     * group's device parameters in one launch per device and first-step flag.
+     */
+    @Override protected boolean queueOnDevice(Tensor param, Tensor grad, ParamState st, ParamGroup g, DeviceSteps steps) {
         var cuda = cudaBackend(param);
         if (cuda == null || !cuda.fusable(param, grad) || g.get("l1") != 0 || g.get("l2") != 0) return false;
-        double mu = g.get("momentum");
         boolean first = !st.has("momentum_buffer");
-        Tensor b = mu != 0 ? st.zerosLike("momentum_buffer", param) : null;
-        return cuda.fusedSgdStep(param, grad, b, g.lr(), mu, g.get("dampening"), g.get("weight_decay"), g.flag("nesterov"), first);
+        Tensor b = g.get("momentum") != 0 ? st.zerosLike("momentum_buffer", param) : null;
+        steps.add(new FusedKey(cuda, first), param, grad, b);
+        return true;
+    }
+
+    private record FusedKey(org.voxelforge.core.cuda.CudaBackend cuda, boolean first) {}
+
+    @Override protected void flushDevice(ParamGroup g, DeviceSteps steps) {
+        steps.byKey().forEach((key, rows) -> {
+            FusedKey k = (FusedKey) key;
+            k.cuda().fusedSgdSteps(rows, g.lr(), g.get("momentum"), g.get("dampening"), g.get("weight_decay"), g.flag("nesterov"), k.first());
+        });
     }
 
     @Override protected void update(Tensor param, Tensor grad, ParamState st, ParamGroup g) {
