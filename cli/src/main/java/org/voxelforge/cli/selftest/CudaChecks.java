@@ -49,6 +49,8 @@ public final class CudaChecks {
         n.add(ConvKernelChecks.NAME);
         n.add(TensorKernelChecks.NAME);
         n.add(BackendStepCheck.NAME);
+        n.add(DeviceAugmentationCheck.NAME);
+        n.add(DistanceMapsCheck.NAME);
         return n;
     }
 
@@ -70,6 +72,8 @@ public final class CudaChecks {
         out.add(ConvKernelChecks.check(target, label, quick));
         out.add(TensorKernelChecks.check(target, label, quick));
         out.add(BackendStepCheck.of(label, device, quick || device.kind() == org.voxelforge.core.Device.Kind.EMULATOR ? 8 : 32));
+        out.add(DeviceAugmentationCheck.of(label, device, quick));
+        out.add(DistanceMapsCheck.of(label, device, quick));
         return out;
     }
 
