@@ -59,7 +59,8 @@ public final class CudaChecks {
      * elementwise op, Philox bit for bit, the fused kernels against their CPU twins, the volume
      * kernels (distance transform, resampling, sliding window) against their CPU references, and
      * the implicit-GEMM conv3d and the op kernels (broadcasting, copy/cast, reductions, softmax)
-     * against the CPU backend.
+     * against the CPU backend; then, on the device backend, a U-Net training step, the augmentation
+     * steps and the signed distance maps against the same on the CPU.
      */
     static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, org.voxelforge.core.Device device, boolean quick) {
         int big = quick ? 1 << 20 : 16 << 20;

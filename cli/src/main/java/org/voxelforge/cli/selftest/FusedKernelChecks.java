@@ -11,8 +11,8 @@ import org.voxelforge.core.fused.FusedOptimizer;
 import org.voxelforge.core.fused.GroupNormAct;
 
 /**
- * The fused kernels (group norm + LeakyReLU, softmax + Dice + CE, optimizer steps with the global
- * gradient norm) on a {@link KernelTarget} against their CPU twins in org.voxelforge.core.fused,
+ * The fused kernels (group norm + LeakyReLU in NCDHW and NDHWC, softmax + Dice + CE, the region
+ * losses of {@link RegionLossCheck}, optimizer steps with the global gradient norm) on a {@link KernelTarget} against their CPU twins in org.voxelforge.core.fused,
  * forward and backward, on random inputs. Each check reports its worst error as a fraction of
  * that output's tolerance (1 = at the bound). The tolerances are those of the emulator tests
  * (EmulatedFusedKernelsTest, which explains them): the kernels and twins cut every reduction into
