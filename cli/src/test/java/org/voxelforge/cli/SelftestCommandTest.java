@@ -82,12 +82,22 @@ class SelftestCommandTest {
         CliRun r = CliRun.run("selftest", "--quick", "--device", "emulator");
         assertEquals(0, r.code(), r.out());
         List<String> lines = r.out().lines().filter(l -> l.startsWith("emulator ")).toList();
-        assertEquals(12, lines.size(), r.out());
+        assertEquals(16, lines.size(), r.out());
         for (String l : lines) assertTrue(l.contains(" PASS "), l);
-        assertTrue(r.out().contains("emulator fused softmax dice + ce vs twin"), r.out());
+        for (String n : List.of("fused softmax dice + ce vs twin", "fused group norm + leaky relu NDHWC vs twin",
+                "fused region losses (tversky, focal, boundary) vs twin", "augmentation on the device vs cpu",
+                "signed distance maps on the device vs cpu")) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("emulator " + n + " ")), n + " missing from\n" + r.out());
+        }
         assertTrue(r.out().contains("emulator conv3d implicit gemm vs cpu"), r.out());
         String backend = lines.stream().filter(l -> l.startsWith("emulator backend unet step vs cpu")).findFirst().orElseThrow();
         assertTrue(backend.contains("host ops: none"), backend);
+        // the device augmentation ran every kind of step of the pipeline it checks, on the device
+        String augment = lines.stream().filter(l -> l.startsWith("emulator augmentation on the device vs cpu")).findFirst().orElseThrow();
+        for (String step : List.of("SpatialTransform", "GaussianBlur", "Brightness", "Contrast", "LowResolution", "Gamma", "Flip")) {
+            assertTrue(augment.contains(step), step + " not in " + augment);
+        }
+        assertTrue(augment.contains("host ops: none"), augment);
     }
 
     @Test void badDeviceIsAUserError() {

@@ -24,6 +24,16 @@ final class BackendStepCheck {
         return SelfTestCheck.of(name, () -> run(name, device, size));
     }
 
+    /** The ops that ran on the host instead of the device since {@code before} (CudaBackend's counts): "op xN, ..." or "none". */
+    static String hostOps(Map<String, Long> before) {
+        StringBuilder host = new StringBuilder();
+        CudaBackend.hostFallbacks().forEach((op, n) -> {
+            long d = n - before.getOrDefault(op, 0L);
+            if (d > 0) host.append(host.isEmpty() ? "" : ", ").append(op).append(" x").append(d);
+        });
+        return host.isEmpty() ? "none" : host.toString();
+    }
+
     private static SelfTestResult run(String name, Device device, int size) {
         int stages = 3;
         long seed = 40;
@@ -52,14 +62,8 @@ final class BackendStepCheck {
                 where = want.names().get(i);
             }
         }
-        Map<String, Long> after = CudaBackend.hostFallbacks();
-        StringBuilder host = new StringBuilder();
-        after.forEach((op, n) -> {
-            long d = n - before.getOrDefault(op, 0L);
-            if (d > 0) host.append(host.isEmpty() ? "" : ", ").append(op).append(" x").append(d);
-        });
         String detail = String.format(Locale.ROOT, "%d^3, %d stages: loss %.6f (cpu %.6f); worst gradient error %.2e of its scale (%s); host ops: %s",
-                size, stages, got.loss(), want.loss(), worst, where, host.isEmpty() ? "none" : host);
+                size, stages, got.loss(), want.loss(), worst, where, hostOps(before));
         return worst <= 1e-3 ? SelfTestResult.pass(name, detail) : SelfTestResult.fail(name, detail);
     }
 }

@@ -49,6 +49,8 @@ public final class CudaChecks {
         n.add(ConvKernelChecks.NAME);
         n.add(TensorKernelChecks.NAME);
         n.add(BackendStepCheck.NAME);
+        n.add(DeviceAugmentationCheck.NAME);
+        n.add(DistanceMapsCheck.NAME);
         return n;
     }
 
@@ -57,7 +59,8 @@ public final class CudaChecks {
      * elementwise op, Philox bit for bit, the fused kernels against their CPU twins, the volume
      * kernels (distance transform, resampling, sliding window) against their CPU references, and
      * the implicit-GEMM conv3d and the op kernels (broadcasting, copy/cast, reductions, softmax)
-     * against the CPU backend.
+     * against the CPU backend; then, on the device backend, a U-Net training step, the augmentation
+     * steps and the signed distance maps against the same on the CPU.
      */
     static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, org.voxelforge.core.Device device, boolean quick) {
         int big = quick ? 1 << 20 : 16 << 20;
@@ -70,6 +73,8 @@ public final class CudaChecks {
         out.add(ConvKernelChecks.check(target, label, quick));
         out.add(TensorKernelChecks.check(target, label, quick));
         out.add(BackendStepCheck.of(label, device, quick || device.kind() == org.voxelforge.core.Device.Kind.EMULATOR ? 8 : 32));
+        out.add(DeviceAugmentationCheck.of(label, device, quick));
+        out.add(DistanceMapsCheck.of(label, device, quick));
         return out;
     }
 

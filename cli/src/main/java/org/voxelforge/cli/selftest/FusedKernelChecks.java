@@ -11,8 +11,8 @@ import org.voxelforge.core.fused.FusedOptimizer;
 import org.voxelforge.core.fused.GroupNormAct;
 
 /**
- * The fused kernels (group norm + LeakyReLU, softmax + Dice + CE, optimizer steps with the global
- * gradient norm) on a {@link KernelTarget} against their CPU twins in org.voxelforge.core.fused,
+ * The fused kernels (group norm + LeakyReLU in NCDHW and NDHWC, softmax + Dice + CE, the region
+ * losses of {@link RegionLossCheck}, optimizer steps with the global gradient norm) on a {@link KernelTarget} against their CPU twins in org.voxelforge.core.fused,
  * forward and backward, on random inputs. Each check reports its worst error as a fraction of
  * that output's tolerance (1 = at the bound). The tolerances are those of the emulator tests
  * (EmulatedFusedKernelsTest, which explains them): the kernels and twins cut every reduction into
@@ -22,19 +22,22 @@ import org.voxelforge.core.fused.GroupNormAct;
 final class FusedKernelChecks {
     private FusedKernelChecks() {}
 
-    static final String GROUP_NORM = " fused group norm + leaky relu vs twin", DICE_CE = " fused softmax dice + ce vs twin",
+    static final String GROUP_NORM = " fused group norm + leaky relu vs twin",
+            GROUP_NORM_NDHWC = " fused group norm + leaky relu NDHWC vs twin", DICE_CE = " fused softmax dice + ce vs twin",
             OPTIMIZER = " fused sgd / adamw + grad norm vs twin";
-    static final List<String> NAMES = List.of(GROUP_NORM, DICE_CE, OPTIMIZER);
+    static final List<String> NAMES = List.of(GROUP_NORM, GROUP_NORM_NDHWC, DICE_CE, RegionLossCheck.NAME, OPTIMIZER);
 
     static List<SelfTestCheck> all(Supplier<KernelTarget> target, String label, boolean quick) {
         int scale = quick ? 1 : 8;
         return List.of(
                 KernelTarget.check(label + GROUP_NORM, target, (t, name) -> groupNorm(t, name, scale)),
+                KernelTarget.check(label + GROUP_NORM_NDHWC, target, (t, name) -> groupNormChannelsLast(t, name, scale)),
                 KernelTarget.check(label + DICE_CE, target, (t, name) -> diceCe(t, name, scale)),
+                KernelTarget.check(label + RegionLossCheck.NAME, target, (t, name) -> RegionLossCheck.run(t, name, scale)),
                 KernelTarget.check(label + OPTIMIZER, target, (t, name) -> optimizer(t, name, scale)));
     }
 
-    private static float[] uniform(RandomGenerator rng, int n, double lo, double hi) {
+    static float[] uniform(RandomGenerator rng, int n, double lo, double hi) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) (lo + (hi - lo) * rng.nextDouble());
         return a;
@@ -73,6 +76,51 @@ final class FusedKernelChecks {
             worst.floats(tag + "dbeta", pg.dbeta(), t.download(dbet, sh[1]), 1e-4);
         }
         return worst.result(name, shapes.length + " shapes, forward + backward");
+    }
+
+    /**
+     * The channels-last kernels (vf_gn_*_ndhwc_f32) against the NDHWC twin, which forms every float
+     * sum in the kernels' order: on the emulator (g++, no contraction to FMA) they agree bit for bit,
+     * so the bound there is EmulatedGroupNormChannelsLastTest's 1e-6 (a few ulps, for another compiler
+     * or libm); a GPU contracts a*b+c to FMA, so there the NCDHW check's bounds apply. Shapes: group
+     * norm, instance norm without activation (relu, slope 0) over several voxel chunks, a large mean,
+     * C = 300 (the blocks loop over two channel tiles of 256) and one channel (256 voxel rows a block).
+     */
+    static SelfTestResult groupNormChannelsLast(KernelTarget t, String name, int scale) {
+        FusedKernels k = new FusedKernels(t.kernels());
+        RandomGenerator rng = new RandomGenerator(84);
+        WorstError worst = new WorstError();
+        boolean emulator = t.label().equals("emulator");
+        // (n, c, groups, spatial)
+        int[][] shapes = {{2, 6, 3, 2100 * scale}, {2, 6, 6, 700 * scale}, {1, 2, 1, 2100 * scale}, {1, 300, 3, 9 * scale}, {2, 1, 1, 700 * scale}};
+        double[] offsets = {0, 0, 500, 0, -2};
+        float[] slopes = {0.01f, 0f, 0.1f, 0.01f, 1f};
+        GroupNormAct.Layout nd = GroupNormAct.Layout.NDHWC;
+        for (int i = 0; i < shapes.length; i++) {
+            int[] sh = shapes[i];
+            GroupNormAct.Geometry geo = new GroupNormAct.Geometry(sh[0], sh[1], sh[2], sh[3]);
+            float[] x = uniform(rng, (int) geo.numel(), offsets[i] - 1, offsets[i] + 2), dy = uniform(rng, x.length, -1, 1);
+            float[] gamma = uniform(rng, sh[1], 0.5, 1.5), beta = uniform(rng, sh[1], -0.5, 0.5);
+            float[] y = new float[x.length], dx = new float[x.length];
+            GroupNormAct.Saved saved = GroupNormAct.forward(geo, nd, x, gamma, beta, slopes[i], 1e-5, y);
+            GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, nd, x, dy, gamma, beta, saved, slopes[i], dx);
+            long px = t.upload(x), pdy = t.upload(dy), pg0 = t.upload(gamma), pb = t.upload(beta);
+            long py = t.allocate(x.length), pdx = t.allocate(x.length), mean = t.allocate(sh[0] * sh[2]), rstd = t.allocate(sh[0] * sh[2]);
+            long dgam = t.allocate(sh[1]), dbet = t.allocate(sh[1]);
+            long sf = t.allocate(FusedKernels.groupNormForwardScratch(geo, nd)), sb = t.allocate(FusedKernels.groupNormBackwardScratch(geo, nd));
+            k.groupNormForward(geo, nd, px, pg0, pb, slopes[i], 1e-5, py, mean, rstd, sf, 0);
+            k.groupNormBackward(geo, nd, px, pdy, pg0, pb, mean, rstd, slopes[i], pdx, dgam, dbet, sb, 0);
+            String tag = "NDHWC [" + sh[0] + ", " + sh[3] + ", " + sh[1] + "] groups " + sh[2] + " (" + GroupNormAct.voxelChunks(geo)
+                    + " chunks) ";
+            worst.floats(tag + "mean", saved.mean(), t.download(mean, sh[0] * sh[2]), emulator ? 1e-6 : 1e-5);
+            worst.floats(tag + "rstd", saved.rstd(), t.download(rstd, sh[0] * sh[2]), emulator ? 1e-6 : 2e-5);
+            worst.floats(tag + "y", y, t.download(py, x.length), emulator ? 1e-6 : 2e-5);
+            worst.floats(tag + "dx", dx, t.download(pdx, x.length), emulator ? 1e-6 : 2e-5);
+            worst.floats(tag + "dgamma", pg.dgamma(), t.download(dgam, sh[1]), emulator ? 1e-6 : 1e-4);
+            worst.floats(tag + "dbeta", pg.dbeta(), t.download(dbet, sh[1]), emulator ? 1e-6 : 1e-4);
+        }
+        return worst.result(name, shapes.length + " shapes (C up to 300: two channel tiles), forward + backward, bound "
+                + (emulator ? "1e-6 (emulator)" : "as NCDHW (FMA)"));
     }
 
     // ---- softmax + Dice + cross-entropy ------------------------------------------------------------------

@@ -10,7 +10,8 @@ import java.util.Map;
 public final class SelfTestReport {
     private SelfTestReport() {}
 
-    static final int NAME_WIDTH = 50;
+    /** Wide enough for the longest check name ("emulator fused region losses (tversky, focal, boundary) vs twin"). */
+    static final int NAME_WIDTH = 64;
 
     /** "name  PASS  12 ms  error 3.1e-08 <= 7.8e-06  detail"; a FAIL shows "error ... > tolerance". */
     public static String line(SelfTestResult r) {

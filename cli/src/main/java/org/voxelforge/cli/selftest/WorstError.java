@@ -30,6 +30,50 @@ final class WorstError {
         note(what, err / (tol * scale));
     }
 
+    /**
+     * Largest |want - got| over {@code tol * max |want|}, without the floor of 1 of {@link #floats}:
+     * for outputs far below 1 (loss gradients ~1e-3). An all-zero reference tests nothing and counts
+     * as infinitely wrong.
+     */
+    void relativeToLargest(String what, float[] want, float[] got, double tol) {
+        double scale = 0, err = 0;
+        for (float w : want) scale = Math.max(scale, Math.abs(w));
+        if (scale == 0) {
+            note(what + " (reference all zero: tests nothing)", Double.POSITIVE_INFINITY);
+            return;
+        }
+        for (int i = 0; i < want.length; i++) {
+            double e = Math.abs((double) want[i] - got[i]);
+            err = Double.isNaN(e) ? Double.POSITIVE_INFINITY : Math.max(err, e);
+        }
+        note(what, err / (tol * scale));
+    }
+
+    /** Largest over the elements of |want_i - got_i| / (tol * max(1, |want_i|)): each value relative to itself. */
+    void eachRelative(String what, float[] want, float[] got, double tol) {
+        double r = 0;
+        for (int i = 0; i < want.length; i++) {
+            double e = Math.abs((double) want[i] - got[i]) / (tol * Math.max(1, Math.abs(want[i])));
+            r = Double.isNaN(e) ? Double.POSITIVE_INFINITY : Math.max(r, e);
+        }
+        note(what, r);
+    }
+
+    /** Integers (labels, masks) exactly: 0, or infinitely wrong with the first difference named. */
+    void exact(String what, int[] want, int[] got) {
+        if (want.length != got.length) {
+            note(what + " (" + got.length + " values, expected " + want.length + ")", Double.POSITIVE_INFINITY);
+            return;
+        }
+        for (int i = 0; i < want.length; i++) {
+            if (want[i] != got[i]) {
+                note(what + " (first difference at " + i + ": " + got[i] + ", expected " + want[i] + ")", Double.POSITIVE_INFINITY);
+                return;
+            }
+        }
+        note(what, 0);
+    }
+
     /** Bit for bit: 0, or infinitely wrong at the first difference. */
     void exact(String what, float[] want, float[] got) {
         for (int i = 0; i < want.length; i++) {
