@@ -91,7 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
         double[] tail = Arrays.copyOfRange(ms, ms.length / 2, ms.length);
         Arrays.sort(tail);
         System.out.printf(Locale.ROOT, "steady: %.2f ms (median of the last %d)%n", tail[tail.length / 2], tail.length);
-        if (!d.isCpu()) {
+        if (d.isCpu()) {
+            System.out.printf(Locale.ROOT, "host memory: peak live %.1f MiB%n", org.voxelforge.core.NativeMemory.peakBytes() / 1048576.0);
+        } else {
             CachingAllocator a = ((CudaBackend) Backends.forDevice(d)).accelerator().allocator();
             System.out.println("device memory: " + a.stats());
             System.out.println("host fallbacks: " + CudaBackend.hostFallbacks());
