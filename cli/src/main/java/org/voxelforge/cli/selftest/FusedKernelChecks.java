@@ -56,8 +56,8 @@ final class FusedKernelChecks {
         for (int i = 0; i < shapes.length; i++) {
             int[] sh = shapes[i];
             GroupNormAct.Geometry geo = new GroupNormAct.Geometry(sh[0], sh[1], sh[2], sh[3]);
-            float[] x = uniform(rng, (int) geo.numel(), offsets[i] - 1, offsets[i] + 2), dy = uniform(rng, x.length, -1, 1);
-            float[] gamma = uniform(rng, sh[1], 0.5, 1.5), beta = uniform(rng, sh[1], -0.5, 0.5);
+            GnInputs in = GnInputs.random(rng, geo, offsets[i]);
+            float[] x = in.x(), dy = in.dy(), gamma = in.gamma(), beta = in.beta();
             float[] y = new float[x.length], dx = new float[x.length];
             GroupNormAct.Saved saved = GroupNormAct.forward(geo, x, gamma, beta, slopes[i], 1e-5, y);
             GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, x, dy, gamma, beta, saved, slopes[i], dx);
@@ -99,8 +99,8 @@ final class FusedKernelChecks {
         for (int i = 0; i < shapes.length; i++) {
             int[] sh = shapes[i];
             GroupNormAct.Geometry geo = new GroupNormAct.Geometry(sh[0], sh[1], sh[2], sh[3]);
-            float[] x = uniform(rng, (int) geo.numel(), offsets[i] - 1, offsets[i] + 2), dy = uniform(rng, x.length, -1, 1);
-            float[] gamma = uniform(rng, sh[1], 0.5, 1.5), beta = uniform(rng, sh[1], -0.5, 0.5);
+            GnInputs in = GnInputs.random(rng, geo, offsets[i]);
+            float[] x = in.x(), dy = in.dy(), gamma = in.gamma(), beta = in.beta();
             float[] y = new float[x.length], dx = new float[x.length];
             GroupNormAct.Saved saved = GroupNormAct.forward(geo, nd, x, gamma, beta, slopes[i], 1e-5, y);
             GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, nd, x, dy, gamma, beta, saved, slopes[i], dx);
@@ -224,5 +224,13 @@ final class FusedKernelChecks {
             }
         }
         return worst.result(name, "sgd (momentum 0.9, nesterov) and adamw, 3 steps, clipping on step 2, " + sizes.length + " parameters");
+    }
+
+    /** A group-norm check's inputs: x uniform in [offset - 1, offset + 2), dy in [-1, 1), gamma in [0.5, 1.5), beta in [-0.5, 0.5). */
+    private record GnInputs(float[] x, float[] dy, float[] gamma, float[] beta) {
+        static GnInputs random(RandomGenerator rng, GroupNormAct.Geometry geo, double offset) {
+            float[] x = uniform(rng, (int) geo.numel(), offset - 1, offset + 2), dy = uniform(rng, x.length, -1, 1);
+            return new GnInputs(x, dy, uniform(rng, geo.c(), 0.5, 1.5), uniform(rng, geo.c(), -0.5, 0.5));
+        }
     }
 }
