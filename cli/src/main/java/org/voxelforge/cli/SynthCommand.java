@@ -23,7 +23,7 @@ final class SynthCommand implements Callable<Integer> {
     int testCases;
 
     @Option(names = "--size", defaultValue = "64,64,48",
-            description = "Approximate image shape in voxels as X,Y,Z; each case varies it by about 10% (default: ${DEFAULT-VALUE}).")
+            description = "Approximate image shape in voxels as X,Y,Z; each case varies it by about 10%% (default: ${DEFAULT-VALUE}).")
     String size;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed writes identical files (default: ${DEFAULT-VALUE}).")
