@@ -56,24 +56,8 @@ final class FusedKernelChecks {
         for (int i = 0; i < shapes.length; i++) {
             int[] sh = shapes[i];
             GroupNormAct.Geometry geo = new GroupNormAct.Geometry(sh[0], sh[1], sh[2], sh[3]);
-            GnInputs in = GnInputs.random(rng, geo, offsets[i]);
-            float[] x = in.x(), dy = in.dy(), gamma = in.gamma(), beta = in.beta();
-            float[] y = new float[x.length], dx = new float[x.length];
-            GroupNormAct.Saved saved = GroupNormAct.forward(geo, x, gamma, beta, slopes[i], 1e-5, y);
-            GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, x, dy, gamma, beta, saved, slopes[i], dx);
-            long px = t.upload(x), pdy = t.upload(dy), pg0 = t.upload(gamma), pb = t.upload(beta);
-            long py = t.allocate(x.length), pdx = t.allocate(x.length), mean = t.allocate(sh[0] * sh[2]), rstd = t.allocate(sh[0] * sh[2]);
-            long dgam = t.allocate(sh[1]), dbet = t.allocate(sh[1]);
-            long sf = t.allocate(FusedKernels.groupNormForwardScratch(geo)), sb = t.allocate(FusedKernels.groupNormBackwardScratch(geo));
-            k.groupNormForward(geo, px, pg0, pb, slopes[i], 1e-5, py, mean, rstd, sf, 0);
-            k.groupNormBackward(geo, px, pdy, pg0, pb, mean, rstd, slopes[i], pdx, dgam, dbet, sb, 0);
             String tag = "[" + sh[0] + ", " + sh[1] + ", " + sh[3] + "] groups " + sh[2] + " ";
-            worst.floats(tag + "mean", saved.mean(), t.download(mean, sh[0] * sh[2]), 1e-5);
-            worst.floats(tag + "rstd", saved.rstd(), t.download(rstd, sh[0] * sh[2]), 2e-5);
-            worst.floats(tag + "y", y, t.download(py, x.length), 2e-5);
-            worst.floats(tag + "dx", dx, t.download(pdx, x.length), 2e-5);
-            worst.floats(tag + "dgamma", pg.dgamma(), t.download(dgam, sh[1]), 1e-4);
-            worst.floats(tag + "dbeta", pg.dbeta(), t.download(dbet, sh[1]), 1e-4);
+            compare(t, k, worst, geo, GroupNormAct.Layout.NCDHW, GnInputs.random(rng, geo, offsets[i]), slopes[i], tag, NCDHW_BOUNDS);
         }
         return worst.result(name, shapes.length + " shapes, forward + backward");
     }
@@ -95,29 +79,13 @@ final class FusedKernelChecks {
         int[][] shapes = {{2, 6, 3, 2100 * scale}, {2, 6, 6, 700 * scale}, {1, 2, 1, 2100 * scale}, {1, 300, 3, 9 * scale}, {2, 1, 1, 700 * scale}};
         double[] offsets = {0, 0, 500, 0, -2};
         float[] slopes = {0.01f, 0f, 0.1f, 0.01f, 1f};
-        GroupNormAct.Layout nd = GroupNormAct.Layout.NDHWC;
         for (int i = 0; i < shapes.length; i++) {
             int[] sh = shapes[i];
             GroupNormAct.Geometry geo = new GroupNormAct.Geometry(sh[0], sh[1], sh[2], sh[3]);
-            GnInputs in = GnInputs.random(rng, geo, offsets[i]);
-            float[] x = in.x(), dy = in.dy(), gamma = in.gamma(), beta = in.beta();
-            float[] y = new float[x.length], dx = new float[x.length];
-            GroupNormAct.Saved saved = GroupNormAct.forward(geo, nd, x, gamma, beta, slopes[i], 1e-5, y);
-            GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, nd, x, dy, gamma, beta, saved, slopes[i], dx);
-            long px = t.upload(x), pdy = t.upload(dy), pg0 = t.upload(gamma), pb = t.upload(beta);
-            long py = t.allocate(x.length), pdx = t.allocate(x.length), mean = t.allocate(sh[0] * sh[2]), rstd = t.allocate(sh[0] * sh[2]);
-            long dgam = t.allocate(sh[1]), dbet = t.allocate(sh[1]);
-            long sf = t.allocate(FusedKernels.groupNormForwardScratch(geo, nd)), sb = t.allocate(FusedKernels.groupNormBackwardScratch(geo, nd));
-            k.groupNormForward(geo, nd, px, pg0, pb, slopes[i], 1e-5, py, mean, rstd, sf, 0);
-            k.groupNormBackward(geo, nd, px, pdy, pg0, pb, mean, rstd, slopes[i], pdx, dgam, dbet, sb, 0);
             String tag = "NDHWC [" + sh[0] + ", " + sh[3] + ", " + sh[1] + "] groups " + sh[2] + " (" + GroupNormAct.voxelChunks(geo)
                     + " chunks) ";
-            worst.floats(tag + "mean", saved.mean(), t.download(mean, sh[0] * sh[2]), emulator ? 1e-6 : 1e-5);
-            worst.floats(tag + "rstd", saved.rstd(), t.download(rstd, sh[0] * sh[2]), emulator ? 1e-6 : 2e-5);
-            worst.floats(tag + "y", y, t.download(py, x.length), emulator ? 1e-6 : 2e-5);
-            worst.floats(tag + "dx", dx, t.download(pdx, x.length), emulator ? 1e-6 : 2e-5);
-            worst.floats(tag + "dgamma", pg.dgamma(), t.download(dgam, sh[1]), emulator ? 1e-6 : 1e-4);
-            worst.floats(tag + "dbeta", pg.dbeta(), t.download(dbet, sh[1]), emulator ? 1e-6 : 1e-4);
+            double[] bounds = emulator ? new double[] {1e-6, 1e-6, 1e-6, 1e-6, 1e-6, 1e-6} : NCDHW_BOUNDS;
+            compare(t, k, worst, geo, GroupNormAct.Layout.NDHWC, GnInputs.random(rng, geo, offsets[i]), slopes[i], tag, bounds);
         }
         return worst.result(name, shapes.length + " shapes (C up to 300: two channel tiles), forward + backward, bound "
                 + (emulator ? "1e-6 (emulator)" : "as NCDHW (FMA)"));
@@ -224,6 +192,31 @@ final class FusedKernelChecks {
             }
         }
         return worst.result(name, "sgd (momentum 0.9, nesterov) and adamw, 3 steps, clipping on step 2, " + sizes.length + " parameters");
+    }
+
+    /** Bounds of the NCDHW comparison (and of NDHWC on a GPU): mean, rstd, y, dx, dgamma, dbeta. */
+    private static final double[] NCDHW_BOUNDS = {1e-5, 2e-5, 2e-5, 2e-5, 1e-4, 1e-4};
+
+    /** The kernels' forward and backward in {@code layout} against the twin's on the same inputs, into {@code worst}. */
+    private static void compare(KernelTarget t, FusedKernels k, WorstError worst, GroupNormAct.Geometry geo, GroupNormAct.Layout layout,
+                                GnInputs in, float slope, String tag, double[] bounds) {
+        float[] x = in.x(), dy = in.dy(), gamma = in.gamma(), beta = in.beta();
+        float[] y = new float[x.length], dx = new float[x.length];
+        GroupNormAct.Saved saved = GroupNormAct.forward(geo, layout, x, gamma, beta, slope, 1e-5, y);
+        GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, layout, x, dy, gamma, beta, saved, slope, dx);
+        int rows = geo.n() * geo.groups(), c = geo.c();
+        long px = t.upload(x), pdy = t.upload(dy), pg0 = t.upload(gamma), pb = t.upload(beta);
+        long py = t.allocate(x.length), pdx = t.allocate(x.length), mean = t.allocate(rows), rstd = t.allocate(rows);
+        long dgam = t.allocate(c), dbet = t.allocate(c);
+        long sf = t.allocate(FusedKernels.groupNormForwardScratch(geo, layout)), sb = t.allocate(FusedKernels.groupNormBackwardScratch(geo, layout));
+        k.groupNormForward(geo, layout, px, pg0, pb, slope, 1e-5, py, mean, rstd, sf, 0);
+        k.groupNormBackward(geo, layout, px, pdy, pg0, pb, mean, rstd, slope, pdx, dgam, dbet, sb, 0);
+        worst.floats(tag + "mean", saved.mean(), t.download(mean, rows), bounds[0]);
+        worst.floats(tag + "rstd", saved.rstd(), t.download(rstd, rows), bounds[1]);
+        worst.floats(tag + "y", y, t.download(py, x.length), bounds[2]);
+        worst.floats(tag + "dx", dx, t.download(pdx, x.length), bounds[3]);
+        worst.floats(tag + "dgamma", pg.dgamma(), t.download(dgam, c), bounds[4]);
+        worst.floats(tag + "dbeta", pg.dbeta(), t.download(dbet, c), bounds[5]);
     }
 
     /** A group-norm check's inputs: x uniform in [offset - 1, offset + 2), dy in [-1, 1), gamma in [0.5, 1.5), beta in [-0.5, 0.5). */
