@@ -54,29 +54,39 @@ class EmulatedFusedKernelsTest {
     }
 
     private void groupNorm(int n, int c, int g, int s, double offset, float slope) {
+        groupNormVsTwin(fused, rnd, GroupNormAct.Layout.NCDHW, n, c, g, s, offset, slope, new double[] {1e-6, 2e-5, 2e-5, 2e-5, 1e-4, 1e-4});
+    }
+
+    /**
+     * The group-norm kernels in {@code layout} against the twin in that layout on random inputs (x
+     * uniform about {@code offset}); bounds for mean, rstd, y, dx, dgamma, dbeta as in assertClose.
+     */
+    static void groupNormVsTwin(FusedKernels fused, java.util.SplittableRandom rnd, GroupNormAct.Layout layout, int n, int c, int g, int s,
+                                double offset, float slope, double[] bounds) {
         GroupNormAct.Geometry geo = new GroupNormAct.Geometry(n, c, g, s);
-        float[] x = uniform((int) geo.numel(), offset - 1, offset + 2), dy = uniform(x.length, -1, 1);
-        float[] gamma = uniform(c, 0.5, 1.5), beta = uniform(c, -0.5, 0.5);
+        float[] x = EmulatorTests.uniform(rnd, (int) geo.numel(), offset - 1, offset + 2), dy = EmulatorTests.uniform(rnd, x.length, -1, 1);
+        float[] gamma = EmulatorTests.uniform(rnd, c, 0.5, 1.5), beta = EmulatorTests.uniform(rnd, c, -0.5, 0.5);
         float[] y = new float[x.length], dx = new float[x.length];
-        GroupNormAct.Saved saved = GroupNormAct.forward(geo, x, gamma, beta, slope, 1e-5, y);
-        GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, x, dy, gamma, beta, saved, slope, dx);
+        GroupNormAct.Saved saved = GroupNormAct.forward(geo, layout, x, gamma, beta, slope, 1e-5, y);
+        GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, layout, x, dy, gamma, beta, saved, slope, dx);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment dX = floats(a, x), dDy = floats(a, dy), dG = floats(a, gamma), dB = floats(a, beta);
             MemorySegment dY = a.allocate(4L * x.length), dDx = a.allocate(4L * x.length);
             MemorySegment mean = a.allocate(4L * n * g), rstd = a.allocate(4L * n * g);
             MemorySegment dGam = a.allocate(4L * c), dBet = a.allocate(4L * c);
-            MemorySegment scratchF = a.allocate(4 * FusedKernels.groupNormForwardScratch(geo));
-            MemorySegment scratchB = a.allocate(4 * FusedKernels.groupNormBackwardScratch(geo));
-            fused.groupNormForward(geo, addr(dX), addr(dG), addr(dB), slope, 1e-5, addr(dY), addr(mean), addr(rstd), addr(scratchF), 0);
-            fused.groupNormBackward(geo, addr(dX), addr(dDy), addr(dG), addr(dB), addr(mean), addr(rstd), slope,
+            MemorySegment scratchF = a.allocate(4 * FusedKernels.groupNormForwardScratch(geo, layout));
+            MemorySegment scratchB = a.allocate(4 * FusedKernels.groupNormBackwardScratch(geo, layout));
+            fused.groupNormForward(geo, layout, addr(dX), addr(dG), addr(dB), slope, 1e-5, addr(dY), addr(mean), addr(rstd),
+                    addr(scratchF), 0);
+            fused.groupNormBackward(geo, layout, addr(dX), addr(dDy), addr(dG), addr(dB), addr(mean), addr(rstd), slope,
                     addr(dDx), addr(dGam), addr(dBet), addr(scratchB), 0);
-            String tag = "N=" + n + " C=" + c + " G=" + g + " S=" + s + " offset " + offset;
-            assertClose(tag + ": mean", saved.mean(), floats(mean), 1e-6);
-            assertClose(tag + ": rstd", saved.rstd(), floats(rstd), 2e-5);
-            assertClose(tag + ": y", y, floats(dY), 2e-5);
-            assertClose(tag + ": dx", dx, floats(dDx), 2e-5);
-            assertClose(tag + ": dgamma", pg.dgamma(), floats(dGam), 1e-4);
-            assertClose(tag + ": dbeta", pg.dbeta(), floats(dBet), 1e-4);
+            String tag = layout + " N=" + n + " C=" + c + " G=" + g + " S=" + s + " offset " + offset + " slope " + slope;
+            assertClose(tag + ": mean", saved.mean(), floats(mean), bounds[0]);
+            assertClose(tag + ": rstd", saved.rstd(), floats(rstd), bounds[1]);
+            assertClose(tag + ": y", y, floats(dY), bounds[2]);
+            assertClose(tag + ": dx", dx, floats(dDx), bounds[3]);
+            assertClose(tag + ": dgamma", pg.dgamma(), floats(dGam), bounds[4]);
+            assertClose(tag + ": dbeta", pg.dbeta(), floats(dBet), bounds[5]);
         }
     }
 

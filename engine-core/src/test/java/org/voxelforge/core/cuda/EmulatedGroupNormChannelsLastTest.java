@@ -1,13 +1,7 @@
 package org.voxelforge.core.cuda;
 
-import static org.voxelforge.core.cuda.EmulatorTests.addr;
-
 import static org.junit.jupiter.api.Assertions.*;
-import static org.voxelforge.core.cuda.EmulatedFusedKernelsTest.assertClose;
-import static org.voxelforge.core.cuda.EmulatorTests.floats;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,34 +25,8 @@ class EmulatedGroupNormChannelsLastTest {
 
     @BeforeEach void emulator() { fused = new FusedKernels(EmulatorTests.emulator()); }
 
-    private float[] uniform(int n, double lo, double hi) { return EmulatorTests.uniform(rnd, n, lo, hi); }
-
     private void groupNorm(int n, int c, int g, int s, double offset, float slope) {
-        GroupNormAct.Geometry geo = new GroupNormAct.Geometry(n, c, g, s);
-        float[] x = uniform((int) geo.numel(), offset - 1, offset + 2), dy = uniform(x.length, -1, 1);
-        float[] gamma = uniform(c, 0.5, 1.5), beta = uniform(c, -0.5, 0.5);
-        float[] y = new float[x.length], dx = new float[x.length];
-        GroupNormAct.Saved saved = GroupNormAct.forward(geo, Layout.NDHWC, x, gamma, beta, slope, 1e-5, y);
-        GroupNormAct.ParamGrads pg = GroupNormAct.backward(geo, Layout.NDHWC, x, dy, gamma, beta, saved, slope, dx);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment dX = floats(a, x), dDy = floats(a, dy), dG = floats(a, gamma), dB = floats(a, beta);
-            MemorySegment dY = a.allocate(4L * x.length), dDx = a.allocate(4L * x.length);
-            MemorySegment mean = a.allocate(4L * n * g), rstd = a.allocate(4L * n * g);
-            MemorySegment dGam = a.allocate(4L * c), dBet = a.allocate(4L * c);
-            MemorySegment scratchF = a.allocate(4 * FusedKernels.groupNormForwardScratch(geo, Layout.NDHWC));
-            MemorySegment scratchB = a.allocate(4 * FusedKernels.groupNormBackwardScratch(geo, Layout.NDHWC));
-            fused.groupNormForward(geo, Layout.NDHWC, addr(dX), addr(dG), addr(dB), slope, 1e-5, addr(dY), addr(mean), addr(rstd),
-                    addr(scratchF), 0);
-            fused.groupNormBackward(geo, Layout.NDHWC, addr(dX), addr(dDy), addr(dG), addr(dB), addr(mean), addr(rstd), slope,
-                    addr(dDx), addr(dGam), addr(dBet), addr(scratchB), 0);
-            String tag = "NDHWC N=" + n + " C=" + c + " G=" + g + " S=" + s + " offset " + offset + " slope " + slope;
-            assertClose(tag + ": mean", saved.mean(), floats(mean), 1e-6);
-            assertClose(tag + ": rstd", saved.rstd(), floats(rstd), 1e-6);
-            assertClose(tag + ": y", y, floats(dY), 1e-6);
-            assertClose(tag + ": dx", dx, floats(dDx), 1e-6);
-            assertClose(tag + ": dgamma", pg.dgamma(), floats(dGam), 1e-6);
-            assertClose(tag + ": dbeta", pg.dbeta(), floats(dBet), 1e-6);
-        }
+        EmulatedFusedKernelsTest.groupNormVsTwin(fused, rnd, Layout.NDHWC, n, c, g, s, offset, slope, new double[] {1e-6, 1e-6, 1e-6, 1e-6, 1e-6, 1e-6});
     }
 
     @Test void forwardAndBackwardMatchTheTwin() {
