@@ -726,15 +726,12 @@ public final class CudaBackend implements Backend {
     public double[] regionLossStatistics(Tensor logits, Tensor labels, Tensor mask, Tensor dist, org.voxelforge.core.fused.RegionLoss.Terms terms) {
         org.voxelforge.core.fused.DiceCe.Geometry geo = regionLossGeometry(logits, labels, mask, dist, terms);
         if (terms.diceCeKernels()) return diceCeStatistics(logits, labels, mask);
-        org.voxelforge.core.fused.RegionLoss.Classification cl = terms.classification();
-        boolean focal = cl != null && cl.focal();
-        float[] alpha = focal ? focalAlpha(cl) : null;
+        Focal f = Focal.of(terms);
         try (Tensor l = dense(logits); Tensor y = dense(labels); Tensor m = mask == null ? null : dense(mask);
-             Tensor d = dist == null ? null : dense(dist);
-             Tensor ha = alpha == null ? null : Tensor.of(alpha, alpha.length); Tensor a = ha == null ? null : mem.upload(ha);
+             Tensor d = dist == null ? null : dense(dist); Tensor a = f.alphaOnDevice(mem);
              Tensor stats = mem.empty(DType.FLOAT64, terms.statsLength(geo));
              Tensor scratch = mem.empty(DType.FLOAT32, (int) Math.max(1, FusedKernels.regionScratch(geo)))) {
-            fused.regionStatistics(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(a), focal ? (float) cl.gamma() : 0f, focal,
+            fused.regionStatistics(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(a), f.gamma(), f.on(),
                     mem.ptr(d), mem.ptr(stats), mem.ptr(scratch), stream());
             return stats.toDoubleArray();
         }
@@ -748,27 +745,39 @@ public final class CudaBackend implements Backend {
             return diceCeBackward(logits, labels, mask, new org.voxelforge.core.fused.DiceCe.Result(r.loss(), r.overlap(), r.classification(),
                     r.coefI(), r.coefP(), r.clsScale()), terms.squared());
         }
-        org.voxelforge.core.fused.RegionLoss.Classification cl = terms.classification();
-        boolean focal = cl != null && cl.focal();
-        float[] alpha = focal ? focalAlpha(cl) : null;
+        Focal f = Focal.of(terms);
         return mem.produce(DType.FLOAT32, logits.shape(), out -> {
             try (Tensor l = dense(logits); Tensor y = dense(labels); Tensor m = mask == null ? null : dense(mask);
-                 Tensor d = dist == null ? null : dense(dist);
-                 Tensor ha = alpha == null ? null : Tensor.of(alpha, alpha.length); Tensor a = ha == null ? null : mem.upload(ha);
+                 Tensor d = dist == null ? null : dense(dist); Tensor a = f.alphaOnDevice(mem);
                  Tensor hi = Tensor.of(r.coefI(), r.coefI().length); Tensor hp = Tensor.of(r.coefP(), r.coefP().length);
                  Tensor hb = r.coefB() == null ? null : Tensor.of(r.coefB(), r.coefB().length);
                  Tensor ci = mem.upload(hi); Tensor cp = mem.upload(hp); Tensor cb = hb == null ? null : mem.upload(hb)) {
-                fused.regionBackward(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(a), focal ? (float) cl.gamma() : 0f, focal,
+                fused.regionBackward(geo, mem.ptr(l), mem.ptr(y), mem.ptr(m), mem.ptr(a), f.gamma(), f.on(),
                         mem.ptr(d), mem.ptr(ci), mem.ptr(cp), mem.ptr(cb), r.clsScale(), terms.squared(), mem.ptr(out), stream());
             }
         });
     }
 
-    private static float[] focalAlpha(org.voxelforge.core.fused.RegionLoss.Classification cl) {
-        if (cl.alpha() == null) return null;
-        float[] a = new float[cl.alpha().length];
-        for (int c = 0; c < a.length; c++) a[c] = (float) cl.alpha()[c];
-        return a;
+    /** The focal arguments of the region kernels: whether the classification term is focal, its gamma, its class weights or null. */
+    private record Focal(boolean on, float gamma, float[] alpha) {
+        static Focal of(org.voxelforge.core.fused.RegionLoss.Terms terms) {
+            org.voxelforge.core.fused.RegionLoss.Classification cl = terms.classification();
+            if (cl == null || !cl.focal()) return new Focal(false, 0f, null);
+            float[] a = null;
+            if (cl.alpha() != null) {
+                a = new float[cl.alpha().length];
+                for (int c = 0; c < a.length; c++) a[c] = (float) cl.alpha()[c];
+            }
+            return new Focal(true, (float) cl.gamma(), a);
+        }
+
+        /** The class weights as a device tensor the caller closes, or null. */
+        Tensor alphaOnDevice(DeviceTensors mem) {
+            if (alpha == null) return null;
+            try (Tensor host = Tensor.of(alpha, alpha.length)) {
+                return mem.upload(host);
+            }
+        }
     }
 
     private org.voxelforge.core.fused.DiceCe.Geometry regionLossGeometry(Tensor logits, Tensor labels, Tensor mask, Tensor dist,

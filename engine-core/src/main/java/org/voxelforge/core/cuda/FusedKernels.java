@@ -130,15 +130,10 @@ public final class FusedKernels {
         int chunks = last ? GroupNormAct.voxelChunks(geo) : Chunking.chunks(s, chunkLen);
         requireGridY(op, last ? "N" : "N*C", last ? geo.n() : (long) geo.n() * geo.c());
         long coef = scratch + 4L * geo.n() * geo.c() * chunks * 2;
-        if (last) {
-            launcher.launch("vf_gn_backward_reduce_ndhwc_f32", chunks, geo.n(), 1, THREADS, 1, 1, 0, stream,
-                    k -> k.ptr(x).ptr(dy).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(scratch)
-                            .i32(geo.c()).i32(geo.groups()).i64(s).i64(chunkLen).f32(slope));
-        } else {
-            launcher.launch("vf_gn_backward_reduce_f32", chunks, geo.n() * geo.c(), 1, THREADS, 1, 1, 0, stream,
-                    k -> k.ptr(x).ptr(dy).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(scratch)
-                            .i32(geo.c()).i32(geo.groups()).i64(s).i64(chunkLen).f32(slope));
-        }
+        // the same arguments; NCDHW blocks cover one (n, c) chunk each, NDHWC blocks one (n, voxel chunk) of all channels
+        launcher.launch(last ? "vf_gn_backward_reduce_ndhwc_f32" : "vf_gn_backward_reduce_f32", chunks, last ? geo.n() : geo.n() * geo.c(), 1,
+                THREADS, 1, 1, 0, stream, k -> k.ptr(x).ptr(dy).ptr(gamma).ptr(beta).ptr(mean).ptr(rstd).ptr(scratch)
+                        .i32(geo.c()).i32(geo.groups()).i64(s).i64(chunkLen).f32(slope));
         // Both reductions leave partials [N*C][chunks][2]: one finalize serves both layouts.
         launcher.launch("vf_gn_backward_finalize_f32", blocks(Math.max(geo.c(), (long) geo.n() * geo.groups())), 1, 1, THREADS, 1, 1, 0, stream,
                 k -> k.ptr(scratch).ptr(gamma).ptr(coef).ptr(dgamma).ptr(dbeta)
