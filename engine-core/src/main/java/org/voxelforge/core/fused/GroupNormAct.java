@@ -76,6 +76,9 @@ public final class GroupNormAct {
         return pre > 0 ? pre : (slope == 0 ? (Float.isNaN(pre) ? pre : 0f) : pre * slope);
     }
 
+    /** groupnorm.cuh's vf_gn_dact: dy times the activation's derivative at pre (slope where pre <= 0). */
+    static float activationGrad(float pre, float dy, float slope) { return pre > 0 ? dy : dy * slope; }
+
     /** Writes y; returns the saved statistics. NCDHW. */
     public static Saved forward(Geometry geo, float[] x, float[] gamma, float[] beta, float slope, double eps, float[] y) {
         return forward(geo, Layout.NCDHW, x, gamma, beta, slope, eps, y);
@@ -250,7 +253,7 @@ public final class GroupNormAct {
                 int i = layout.index(geo, nc / cc, c, v);
                 float centered = x[i] - mu;
                 float pre = centered * a + b;
-                float d = pre > 0 ? dy[i] : dy[i] * slope;
+                float d = activationGrad(pre, dy[i], slope);
                 dx[i] = r * (d * gm - ca - centered * r * cb);
             }
         }
@@ -273,7 +276,7 @@ public final class GroupNormAct {
                     int i = (int) (nc * (long) s + j);
                     float centered = x[i] - mu;
                     float pre = centered * a + b;
-                    float d = pre > 0 ? dy[i] : dy[i] * slope;
+                    float d = activationGrad(pre, dy[i], slope);
                     c1 += d;
                     c2 += d * (centered * r);
                 }
@@ -292,7 +295,7 @@ public final class GroupNormAct {
             return (i, acc) -> {
                 float centered = x[i] - mu;
                 float pre = centered * a + b;
-                float d = pre > 0 ? dy[i] : dy[i] * slope;
+                float d = activationGrad(pre, dy[i], slope);
                 acc[0] += d;
                 acc[1] += d * (centered * r);
             };
