@@ -16,9 +16,9 @@ package org.voxelforge.data.resample;
  * the constant 0 there. We clamp {@code x} to {@code nIn - 1} instead, so the last sample is
  * the last input sample, as the geometry intends.
  */
-record AxisSampling(int inLength, int outLength, int taps, int[] index, double[] weight) {
+public record AxisSampling(int inLength, int outLength, int taps, int[] index, double[] weight) {
 
-    static AxisSampling zoom(int inLength, int outLength, int order) {
+    public static AxisSampling zoom(int inLength, int outLength, int order) {
         int taps = order + 1;
         int[] index = new int[outLength * taps];
         double[] weight = new double[outLength * taps];

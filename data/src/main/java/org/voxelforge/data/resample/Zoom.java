@@ -86,7 +86,7 @@ public final class Zoom {
     }
 
     /** Axes that shrink most go first, so the later passes run on smaller arrays. */
-    static Integer[] passOrder(int[] dims, int[] outDims) {
+    public static Integer[] passOrder(int[] dims, int[] outDims) {
         Integer[] axes = new Integer[dims.length];
         for (int a = 0; a < axes.length; a++) axes[a] = a;
         Arrays.sort(axes, (x, y) -> Double.compare((double) outDims[x] / dims[x], (double) outDims[y] / dims[y]));

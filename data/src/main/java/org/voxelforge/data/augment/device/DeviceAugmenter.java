@@ -46,16 +46,8 @@ public final class DeviceAugmenter {
     static void apply(AugmentStep step, DeviceSample s) {
         switch (step) {
             case SpatialTransform.Step t -> DeviceSpatial.apply(s, t);
-            case Flip.Step t -> {
-                s.setImage(DeviceReorient.flip(s.image(), t.axes()));
-                s.setLabels(DeviceReorient.flip(s.labels(), t.axes()));
-                if (s.mask() != null) s.setMask(DeviceReorient.flip(s.mask(), t.axes()));
-            }
-            case Rot90.Step t -> {
-                s.setImage(DeviceReorient.rot90(s.image(), t.axisA(), t.axisB(), t.k()));
-                s.setLabels(DeviceReorient.rot90(s.labels(), t.axisA(), t.axisB(), t.k()));
-                if (s.mask() != null) s.setMask(DeviceReorient.rot90(s.mask(), t.axisA(), t.axisB(), t.k()));
-            }
+            case Flip.Step t -> s.mapVolumes(v -> DeviceReorient.flip(v, t.axes()));
+            case Rot90.Step t -> s.mapVolumes(v -> DeviceReorient.rot90(v, t.axisA(), t.axisB(), t.k()));
             case GaussianNoise.Step t -> s.setImage(DeviceNoise.add(s.image(), t));
             case GaussianBlur.Step t -> s.setImage(blurChannels(s.image(), t.sigmas()));
             case Brightness.Step t -> s.setImage(DeviceIntensity.brightness(s.image(), t));

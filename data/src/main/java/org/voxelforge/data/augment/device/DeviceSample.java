@@ -42,6 +42,13 @@ public final class DeviceSample implements AutoCloseable {
 
     void setMask(Tensor t) { mask = swap(mask, t); }
 
+    /** Replaces image, labels and mask (if any) by {@code f} of each: a spatial rearrangement of all three alike. */
+    void mapVolumes(java.util.function.UnaryOperator<Tensor> f) {
+        setImage(f.apply(image));
+        setLabels(f.apply(labels));
+        if (mask != null) setMask(f.apply(mask));
+    }
+
     private static Tensor swap(Tensor old, Tensor now) {
         if (old != null && old != now) old.close();
         return now;

@@ -2,6 +2,8 @@ package org.voxelforge.data.augment.device;
 
 import java.util.Arrays;
 import org.voxelforge.core.Tensor;
+import org.voxelforge.data.resample.AxisSampling;
+import org.voxelforge.data.resample.Zoom;
 
 /**
  * LowResolution on the device: every channel of an image [C, X, Y, Z] resized to a small grid with
@@ -25,7 +27,7 @@ final class DeviceZoom {
     static Tensor resize(Tensor img, int[] dims, int[] out, int order) {
         Tensor cur = img.copy();
         int[] curDims = dims.clone();
-        for (int axis : passOrder(dims, out)) {
+        for (int axis : Zoom.passOrder(dims, out)) {
             if (curDims[axis] == out[axis]) continue;
             try (Tensor prev = cur) {
                 cur = resampleAxis(prev, axis, curDims[axis], out[axis], order);
@@ -35,30 +37,16 @@ final class DeviceZoom {
         return cur;
     }
 
-    /** Axes by output/input ratio, smallest first (Zoom.passOrder). */
-    private static Integer[] passOrder(int[] dims, int[] out) {
-        Integer[] axes = {0, 1, 2};
-        Arrays.sort(axes, (x, y) -> Double.compare((double) out[x] / dims[x], (double) out[y] / dims[y]));
-        return axes;
-    }
-
+    /** One pass along {@code axis} with Zoom's own taps ({@link AxisSampling#zoom}): gathers times per-position weights. */
     private static Tensor resampleAxis(Tensor x, int axis, int nIn, int nOut, int order) {
-        int taps = order + 1;
+        AxisSampling sampling = AxisSampling.zoom(nIn, nOut, order);
+        int taps = sampling.taps();
         int[][] index = new int[taps][nOut];
         float[][] weight = new float[taps][nOut];
-        double step = nOut > 1 ? (double) (nIn - 1) / (nOut - 1) : 1.0;
         for (int k = 0; k < nOut; k++) {
-            double pos = Math.min(k * step, nIn - 1);
-            if (order == 0) {
-                index[0][k] = mirror((long) Math.floor(pos + 0.5), nIn);
-                weight[0][k] = 1;
-            } else {
-                long start = (long) Math.floor(pos);
-                double f = pos - start;
-                index[0][k] = mirror(start, nIn);
-                index[1][k] = mirror(start + 1, nIn);
-                weight[0][k] = (float) (1 - f);
-                weight[1][k] = (float) (1 - (1 - f)); // as AxisSampling: the second weight is 1 - the first
+            for (int t = 0; t < taps; t++) {
+                index[t][k] = sampling.index()[k * taps + t];
+                weight[t][k] = (float) sampling.weight()[k * taps + t];
             }
         }
         int[] wDims = {1, 1, 1, 1};
@@ -76,13 +64,5 @@ final class DeviceZoom {
             }
         }
         return acc;
-    }
-
-    /** SciPy's mirroring of an index past the edges into [0, n) (-1 -> 1, n -> n - 2). */
-    private static int mirror(long i, int n) {
-        if (n == 1) return 0;
-        long period = 2L * (n - 1);
-        long m = Math.floorMod(i, period);
-        return (int) (m < n ? m : period - m);
     }
 }
