@@ -1,9 +1,6 @@
 package org.voxelforge.data.augment;
 
-import org.voxelforge.core.Backends;
-import org.voxelforge.core.DType;
 import org.voxelforge.core.RandomGenerator;
-import org.voxelforge.core.Tensor;
 import org.voxelforge.data.sampling.Patch;
 
 /**
@@ -32,11 +29,7 @@ public final class GaussianNoise extends RandomTransform {
      */
     public record Step(double std, long key, long counter) implements AugmentStep {
         @Override public void apply(Patch p) {
-            float[] noise;
-            try (Tensor t = Tensor.zeros(DType.FLOAT32, p.image.length)) {
-                Backends.cpu().fillRandom(t, RandomGenerator.Distribution.NORMAL, 0, std, key, counter);
-                noise = t.toFloatArray();
-            }
+            float[] noise = VolumeOps.philox(RandomGenerator.Distribution.NORMAL, 0, std, key, counter, p.image.length);
             for (int i = 0; i < noise.length; i++) p.image[i] += noise[i];
         }
     }

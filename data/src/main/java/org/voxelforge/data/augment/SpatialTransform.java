@@ -1,10 +1,7 @@
 package org.voxelforge.data.augment;
 
 import java.util.List;
-import org.voxelforge.core.Backends;
-import org.voxelforge.core.DType;
 import org.voxelforge.core.RandomGenerator;
-import org.voxelforge.core.Tensor;
 import org.voxelforge.data.sampling.Patch;
 
 /**
@@ -82,10 +79,7 @@ public final class SpatialTransform implements DrawableTransform {
             int n = dims[0] * dims[1] * dims[2];
             float[][] disp = new float[3][];
             for (int a = 0; a < 3; a++) {
-                try (Tensor t = Tensor.zeros(DType.FLOAT32, n)) {
-                    Backends.cpu().fillRandom(t, RandomGenerator.Distribution.UNIFORM, -1, 1, key, counters[a]);
-                    disp[a] = t.toFloatArray();
-                }
+                disp[a] = VolumeOps.philox(RandomGenerator.Distribution.UNIFORM, -1, 1, key, counters[a], n);
                 VolumeOps.gaussianBlur(disp[a], 0, dims, sigma, false);
                 for (int i = 0; i < n; i++) disp[a][i] *= (float) alpha;
             }

@@ -1,11 +1,24 @@
 package org.voxelforge.data.augment;
 
+import org.voxelforge.core.Backends;
+import org.voxelforge.core.DType;
+import org.voxelforge.core.RandomGenerator;
+import org.voxelforge.core.Tensor;
+
 /**
  * Helpers on row-major float volumes {@code [X, Y, Z]} stored at an offset of a larger array. The
  * Gaussian kernel and the reflection are public for the device executor (augment.device), which
  * must blur with the very same taps.
  */
 public final class VolumeOps {
+    /** {@code n} values of the CPU's Philox {@code dist}(a, b) stream {@code (key, counter + i)}: what a device fills from the same key and counter. */
+    static float[] philox(RandomGenerator.Distribution dist, double a, double b, long key, long counter, int n) {
+        try (Tensor t = Tensor.zeros(DType.FLOAT32, n)) {
+            Backends.cpu().fillRandom(t, dist, a, b, key, counter);
+            return t.toFloatArray();
+        }
+    }
+
     private VolumeOps() {}
 
     /** SciPy's gaussian_filter kernel: truncated at 4 sigma, normalized to sum 1. */
