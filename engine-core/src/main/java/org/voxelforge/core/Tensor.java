@@ -539,6 +539,28 @@ public final class Tensor implements AutoCloseable {
         return backend().contiguous(this);
     }
 
+    /**
+     * This tensor densely packed in {@code format}: a new handle on the same storage when it
+     * already is, else a copy with that format's strides (same shape and values).
+     */
+    public Tensor contiguous(MemoryFormat format) {
+        if (format == MemoryFormat.CONTIGUOUS) return contiguous();
+        if (format.isDense(this)) return new Tensor(storage(), dtype, shape, strides, offset);
+        try (Tensor stored = backend().zeros(dtype, Shape.of(format.storedDims(dims())))) {
+            Tensor y = stored.permute(format.logicalOrder(rank()));
+            try {
+                backend().copyInto(y, this);
+                return y;
+            } catch (RuntimeException | Error e) {
+                y.close();
+                throw e;
+            }
+        }
+    }
+
+    /** The memory format this tensor's strides follow ({@link MemoryFormat#of}). */
+    public MemoryFormat memoryFormat() { return MemoryFormat.of(this); }
+
     /** A contiguous copy that shares nothing with this tensor. */
     public Tensor copy() { return backend().contiguous(this); }
 

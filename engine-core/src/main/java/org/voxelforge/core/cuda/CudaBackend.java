@@ -15,6 +15,7 @@ import org.voxelforge.core.DType;
 import org.voxelforge.core.Device;
 import org.voxelforge.core.GroupNormShape;
 import org.voxelforge.core.MaxPool3dResult;
+import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.PadMode;
 import org.voxelforge.core.Pool3dParams;
 import org.voxelforge.core.RandomGenerator;
@@ -111,54 +112,74 @@ public final class CudaBackend implements Backend {
 
     @Override public Tensor unary(UnaryOp op, Tensor x) {
         if (!f32(x)) return onHost("unary " + op.label(), why(x), h -> Backends.cpu().unary(op, h[0]), x);
-        Tensor y = mem.empty(DType.FLOAT32, x.shape());
-        tk.unary(op, mem.view(x), mem.ptr(y), stream());
-        return y;
+        return elementwise(DType.FLOAT32, x.shape(), (v, y) -> tk.unary(op, v[0], y, stream()), x);
     }
 
     @Override public Tensor leakyRelu(Tensor x, double slope) {
         if (!f32(x)) return onHost("leakyRelu", why(x), h -> Backends.cpu().leakyRelu(h[0], slope), x);
-        Tensor y = mem.empty(DType.FLOAT32, x.shape());
-        tk.leakyRelu(mem.view(x), (float) slope, mem.ptr(y), stream());
-        return y;
+        return elementwise(DType.FLOAT32, x.shape(), (v, y) -> tk.leakyRelu(v[0], (float) slope, y, stream()), x);
     }
 
     @Override public Tensor leakyReluBackward(Tensor x, Tensor grad, double slope) {
         if (!f32(x, grad)) return onHost("leakyReluBackward", why(x, grad), h -> Backends.cpu().leakyReluBackward(h[0], h[1], slope), x, grad);
-        Tensor y = mem.empty(DType.FLOAT32, x.shape());
-        tk.leakyReluBackward(mem.view(x), mem.view(grad), (float) slope, mem.ptr(y), stream());
-        return y;
+        return elementwise(DType.FLOAT32, x.shape(), (v, y) -> tk.leakyReluBackward(v[0], v[1], (float) slope, y, stream()), x, grad);
     }
 
     @Override public Tensor clamp(Tensor x, double lo, double hi) {
         if (!f32(x)) return onHost("clamp", why(x), h -> Backends.cpu().clamp(h[0], lo, hi), x);
-        Tensor y = mem.empty(DType.FLOAT32, x.shape());
-        tk.clamp(mem.view(x), (float) lo, (float) hi, mem.ptr(y), stream());
-        return y;
+        return elementwise(DType.FLOAT32, x.shape(), (v, y) -> tk.clamp(v[0], (float) lo, (float) hi, y, stream()), x);
     }
 
     @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         if (!f32(a, b)) return onHost(op.label(), why(a, b), h -> Backends.cpu().binary(op, h[0], h[1]), a, b);
         Shape out = Shape.broadcast(op.label(), a.shape(), b.shape());
-        Tensor y = mem.empty(op.isComparison() ? DType.BOOL : DType.FLOAT32, out);
-        tk.binary(op, mem.view(a), mem.view(b), mem.ptr(y), stream());
-        return y;
+        return elementwise(op.isComparison() ? DType.BOOL : DType.FLOAT32, out, (v, y) -> tk.binary(op, v[0], v[1], y, stream()), a, b);
     }
 
     @Override public Tensor binaryScalar(BinaryOp op, Tensor a, double s) {
         if (!f32(a)) return onHost(op.label() + " (scalar)", why(a), h -> Backends.cpu().binaryScalar(op, h[0], s), a);
-        Tensor y = mem.empty(op.isComparison() ? DType.BOOL : DType.FLOAT32, a.shape());
-        tk.binaryScalar(op, mem.view(a), s, mem.ptr(y), stream());
-        return y;
+        return elementwise(op.isComparison() ? DType.BOOL : DType.FLOAT32, a.shape(), (v, y) -> tk.binaryScalar(op, v[0], s, y, stream()), a);
     }
 
     @Override public Tensor where(Tensor cond, Tensor a, Tensor b) {
         boolean condOk = cond.dtype() == DType.BOOL || cond.dtype() == DType.UINT8;
         if (!condOk || !f32(a, b)) return onHost("where", why(a, b), h -> Backends.cpu().where(h[0], h[1], h[2]), cond, a, b);
         Shape out = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
-        Tensor y = mem.empty(DType.FLOAT32, out);
-        tk.where(mem.view(cond), mem.view(a), mem.view(b), mem.ptr(y), stream());
-        return y;
+        return elementwise(DType.FLOAT32, out, (v, y) -> tk.where(v[0], v[1], v[2], y, stream()), cond, a, b);
+    }
+
+    /** An elementwise kernel: reads the operands' views, writes the contiguous buffer at the pointer. */
+    private interface ElementwiseKernel {
+        void run(View[] operands, long out);
+    }
+
+    /**
+     * Runs an elementwise kernel so that the output keeps the memory format of its operands: when
+     * one operand of the output's shape is channels-last, every operand is read in stored order
+     * ([N, spatial..., C]) and the kernel's contiguous output is the stored buffer of a
+     * channels-last result. Otherwise the output is contiguous, as the kernels write it.
+     */
+    private Tensor elementwise(DType dtype, Shape out, ElementwiseKernel kernel, Tensor... operands) {
+        MemoryFormat format = formatOf(out, operands);
+        int r = out.rank();
+        View[] views = new View[operands.length];
+        for (int i = 0; i < operands.length; i++) views[i] = mem.view(operands[i], format, r);
+        Tensor y = mem.empty(dtype, out, format);
+        try {
+            kernel.run(views, mem.ptr(y));
+            return y;
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+    }
+
+    /** CHANNELS_LAST when an operand of the output's shape strides like channels-last, else CONTIGUOUS. */
+    private static MemoryFormat formatOf(Shape out, Tensor... operands) {
+        for (Tensor t : operands) {
+            if (t != null && t.shape().equals(out) && MemoryFormat.of(t) == MemoryFormat.CHANNELS_LAST) return MemoryFormat.CHANNELS_LAST;
+        }
+        return MemoryFormat.CONTIGUOUS;
     }
 
     // ---- group norm -----------------------------------------------------------------------------
@@ -172,9 +193,10 @@ public final class CudaBackend implements Backend {
         if (!(eps > 0)) throw new IllegalArgumentException("groupNorm: eps must be > 0, got " + eps);
         GroupNormAct.Geometry geo = geometry(s);
         // A channels-last x runs the NDHWC kernels as it is stored, and y comes back channels-last.
-        GroupNormAct.Layout layout = channelsLast(x) ? GroupNormAct.Layout.NDHWC : GroupNormAct.Layout.NCDHW;
-        Tensor y = emptyIn(layout, x.shape());
-        try (Tensor xc = layout == GroupNormAct.Layout.NDHWC ? x.to(x.device()) : dense(x);
+        MemoryFormat format = MemoryFormat.of(x);
+        GroupNormAct.Layout layout = layout(format);
+        Tensor y = mem.empty(DType.FLOAT32, x.shape(), format);
+        try (Tensor xc = x.contiguous(format);
              Tensor g = gamma == null ? filled(1f, s.c()) : dense(gamma);
              Tensor b = beta == null ? filled(0f, s.c()) : dense(beta);
              Tensor mean = mem.empty(DType.FLOAT32, s.n(), groups); Tensor rstd = mem.empty(DType.FLOAT32, s.n(), groups);
@@ -198,12 +220,12 @@ public final class CudaBackend implements Backend {
         GroupNormShape s = GroupNormShape.check("groupNormBackward", x, gamma, beta, groups);
         s.checkBackward(x, dy, mean, rstd);
         GroupNormAct.Geometry geo = geometry(s);
-        // Both channels-last: the NDHWC kernels, dx channels-last; else both made dense NCDHW.
-        boolean last = channelsLast(x) && channelsLast(dy);
-        GroupNormAct.Layout layout = last ? GroupNormAct.Layout.NDHWC : GroupNormAct.Layout.NCDHW;
-        Tensor dx = emptyIn(layout, x.shape());
+        // x's format decides (as the forward did): dy is brought into it, and dx comes back in it.
+        MemoryFormat format = MemoryFormat.of(x);
+        GroupNormAct.Layout layout = layout(format);
+        Tensor dx = mem.empty(DType.FLOAT32, x.shape(), format);
         Tensor dg = mem.empty(DType.FLOAT32, s.c()), db = mem.empty(DType.FLOAT32, s.c());
-        try (Tensor xc = last ? x.to(x.device()) : dense(x); Tensor dyc = last ? dy.to(dy.device()) : dense(dy);
+        try (Tensor xc = x.contiguous(format); Tensor dyc = dy.contiguous(format);
              Tensor g = gamma == null ? filled(1f, s.c()) : dense(gamma);
              Tensor b = beta == null ? filled(0f, s.c()) : dense(beta); Tensor m = cast(mean, DType.FLOAT32);
              Tensor r = cast(rstd, DType.FLOAT32);
@@ -224,36 +246,8 @@ public final class CudaBackend implements Backend {
         return new Tensor[] {dx, dg, db};
     }
 
-    /**
-     * Whether x [N, C, spatial...] is stored densely as [N, spatial..., C] (channels last: strides
-     * {S*C, 1, ..., C}; size-1 axes may have any stride) and is not also dense NCDHW (C or S of 1).
-     */
-    private static boolean channelsLast(Tensor x) {
-        if (x.rank() < 3 || x.isContiguous()) return false;
-        int[] d = x.dims();
-        long[] st = x.strides();
-        long expected = 1;
-        for (int i = 0; i < d.length; i++) {
-            int axis = i == 0 ? 1 : i == d.length - 1 ? 0 : d.length - i; // C, then spatial from the last, then N
-            if (d[axis] != 1 && st[axis] != expected) return false;
-            expected *= d[axis];
-        }
-        return true;
-    }
-
-    /** A new float32 tensor of shape [N, C, spatial...], dense in layout: NDHWC is a permuted view of [N, spatial..., C]. */
-    private Tensor emptyIn(GroupNormAct.Layout layout, Shape shape) {
-        if (layout == GroupNormAct.Layout.NCDHW) return mem.empty(DType.FLOAT32, shape);
-        int r = shape.rank();
-        int[] stored = new int[r], order = new int[r];
-        stored[0] = shape.dim(0);
-        stored[r - 1] = shape.dim(1);
-        for (int a = 2; a < r; a++) stored[a - 1] = shape.dim(a);
-        order[1] = r - 1;
-        for (int a = 2; a < r; a++) order[a] = a - 1;
-        try (Tensor base = mem.empty(DType.FLOAT32, Shape.of(stored))) {
-            return base.permute(order);
-        }
+    private static GroupNormAct.Layout layout(MemoryFormat format) {
+        return format == MemoryFormat.CHANNELS_LAST ? GroupNormAct.Layout.NDHWC : GroupNormAct.Layout.NCDHW;
     }
 
     private static GroupNormAct.Geometry geometry(GroupNormShape s) {
@@ -315,9 +309,10 @@ public final class CudaBackend implements Backend {
             return onHost(log ? "logSoftmax" : "softmax", why(x),
                     h -> log ? Backends.cpu().logSoftmax(h[0], axis) : Backends.cpu().softmax(h[0], axis), x);
         }
-        Tensor y = mem.empty(DType.FLOAT32, x.shape());
-        tk.softmax(mem.view(x), axis, log, mem.ptr(y), stream());
-        return y;
+        // in x's format: the kernel walks the stored-order view, where logical axis a sits at logicalOrder[a]
+        MemoryFormat format = MemoryFormat.of(x);
+        int stored = format.logicalOrder(x.rank())[Shape.normalizeAxis(axis, x.rank(), log ? "logSoftmax" : "softmax")];
+        return elementwise(DType.FLOAT32, x.shape(), (v, y) -> tk.softmax(v[0], stored, log, y, stream()), x);
     }
 
     // ---- linear algebra -------------------------------------------------------------------------
@@ -387,13 +382,16 @@ public final class CudaBackend implements Backend {
 
     // ---- data movement --------------------------------------------------------------------------
 
-    @Override public Tensor cast(Tensor x, DType dtype) {
-        Tensor y = mem.empty(dtype, x.shape());
+    /** A copy in {@code dtype} that keeps x's memory format (PyTorch's {@code .to(dtype)}). */
+    @Override public Tensor cast(Tensor x, DType dtype) { return copy(x, dtype, MemoryFormat.of(x)); }
+
+    @Override public Tensor contiguous(Tensor x) { return copy(x, x.dtype(), MemoryFormat.CONTIGUOUS); }
+
+    private Tensor copy(Tensor x, DType dtype, MemoryFormat format) {
+        Tensor y = mem.empty(dtype, x.shape(), format);
         tk.copy(mem.view(x), x.dtype(), mem.view(y), dtype, stream());
         return y;
     }
-
-    @Override public Tensor contiguous(Tensor x) { return cast(x, x.dtype()); }
 
     /** x itself (a new view) when contiguous, else a contiguous copy: for kernels that need dense operands. */
     private Tensor dense(Tensor x) { return x.isContiguous() ? x.to(x.device()) : contiguous(x); }
@@ -425,15 +423,17 @@ public final class CudaBackend implements Backend {
     @Override public Tensor concat(List<Tensor> xs, int axis) {
         DType dt = xs.get(0).dtype();
         int[] dims = xs.get(0).dims();
-        int total = 0;
+        int r = dims.length, total = 0;
+        // the first input's format: channels-last inputs concatenate along C as the fastest stored axis
+        MemoryFormat format = MemoryFormat.of(xs.get(0));
         List<View> views = new ArrayList<>(xs.size());
         for (Tensor t : xs) {
             total = Math.addExact(total, t.dim(axis));
-            views.add(mem.view(t));
+            views.add(mem.view(t, format, r));
         }
         dims[axis] = total;
-        Tensor y = mem.empty(dt, Shape.of(dims));
-        tk.concat(views, dt, axis, mem.ptr(y), stream());
+        Tensor y = mem.empty(dt, Shape.of(dims), format);
+        tk.concat(views, dt, format.logicalOrder(r)[axis], mem.ptr(y), stream());
         return y;
     }
 
@@ -444,14 +444,20 @@ public final class CudaBackend implements Backend {
         }
         int[] out = new int[x.rank()];
         for (int a = 0; a < out.length; a++) out[a] = Math.addExact(Math.addExact(x.dim(a), before[a]), after[a]);
-        Tensor y = mem.empty(x.dtype(), Shape.of(out));
-        tk.padConstant(mem.view(x), x.dtype(), before, after, value, mem.ptr(y), stream());
+        MemoryFormat format = MemoryFormat.of(x);
+        int[] order = format.storedOrder(x.rank()), storedBefore = new int[out.length], storedAfter = new int[out.length];
+        for (int i = 0; i < out.length; i++) {
+            storedBefore[i] = before[order[i]];
+            storedAfter[i] = after[order[i]];
+        }
+        Tensor y = mem.empty(x.dtype(), Shape.of(out), format);
+        tk.padConstant(mem.view(x, format, x.rank()), x.dtype(), storedBefore, storedAfter, value, mem.ptr(y), stream());
         return y;
     }
 
     /** A strided copy that walks the flipped axes backwards. */
     @Override public Tensor flip(Tensor x, int[] axes) {
-        Tensor y = mem.empty(x.dtype(), x.shape());
+        Tensor y = mem.empty(x.dtype(), x.shape(), MemoryFormat.of(x));
         if (x.numel() == 0) return y;
         long[] st = x.strides();
         long start = mem.ptr(x);

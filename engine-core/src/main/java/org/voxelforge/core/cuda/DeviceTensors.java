@@ -3,6 +3,7 @@ package org.voxelforge.core.cuda;
 import java.lang.foreign.MemorySegment;
 import org.voxelforge.core.Backends;
 import org.voxelforge.core.DType;
+import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.Shape;
 import org.voxelforge.core.Storage;
 import org.voxelforge.core.Tensor;
@@ -28,6 +29,34 @@ final class DeviceTensors {
     }
 
     Tensor empty(DType dtype, int... dims) { return empty(dtype, Shape.of(dims)); }
+
+    /** A new tensor of {@code shape} densely packed in {@code format} (a permuted view of its stored-order buffer). */
+    Tensor empty(DType dtype, Shape shape, MemoryFormat format) {
+        if (format == MemoryFormat.CONTIGUOUS) return empty(dtype, shape);
+        try (Tensor stored = empty(dtype, Shape.of(format.storedDims(shape.dims())))) {
+            return stored.permute(format.logicalOrder(shape.rank()));
+        }
+    }
+
+    /**
+     * t's view with its axes in {@code format}'s stored order, after leading size-1 axes bring it to
+     * {@code rank} (a broadcast operand of lower rank): what an elementwise kernel reads when it
+     * writes the stored-order buffer of a tensor in that format.
+     */
+    View view(Tensor t, MemoryFormat format, int rank) {
+        int lead = rank - t.rank();
+        int[] d = new int[rank], order = format.storedOrder(rank), pd = new int[rank];
+        long[] st = new long[rank], ts = t.strides(), ps = new long[rank];
+        for (int a = 0; a < rank; a++) {
+            d[a] = a < lead ? 1 : t.dim(a - lead);
+            st[a] = a < lead ? 0 : ts[a - lead];
+        }
+        for (int i = 0; i < rank; i++) {
+            pd[i] = d[order[i]];
+            ps[i] = st[order[i]];
+        }
+        return new View(ptr(t), pd, ps);
+    }
 
     /** A new contiguous tensor that {@code write} fills; closed again (and the failure rethrown) when write fails. */
     Tensor produce(DType dtype, Shape shape, java.util.function.Consumer<Tensor> write) {
