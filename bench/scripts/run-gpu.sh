@@ -8,7 +8,7 @@
 # Writes: env.txt (GPU, driver, CUDA/cuDNN/PyTorch versions, commit), selftest.json and
 # selftest.txt (`voxelforge selftest --device cuda`), and for VoxelForge against PyTorch on the
 # same GPU: train-step-*.txt (nnU-Net U-Net, 4 channels, 128^3, batch 2, features 32..320, deep
-# supervision, Dice + CE, SGD), predict-*.txt (sliding-window inference of a 4-channel
+# supervision, Dice + CE, SGD; NCDHW and channels-last), predict-*.txt (sliding-window inference of a 4-channel
 # 240x240x155 case), conv3d-*.txt (32 channels at 128^3, forward + both backwards), edt-*.txt
 # (exact EDT of a 256^3 mask against cupyx.scipy.ndimage.distance_transform_edt, with a voxel-for-
 # voxel comparison) and norm-loss-voxelforge.txt (norm and loss kernels against the copy bandwidth).
@@ -50,9 +50,13 @@ steps=20; patch=128
 "$vf" bench train-step --device cuda --patch "$patch" --steps "$steps" > "$out/train-step-voxelforge.txt" 2>&1
 "$py" bench/scripts/torch_unet_step.py 32 5 "$patch" 2 "$steps" 320 cuda sgd > "$out/train-step-torch.txt" 2>&1
 "$py" bench/scripts/torch_unet_step.py 32 5 "$patch" 2 "$steps" 320 cuda sgd 1 > "$out/train-step-torch-compile.txt" 2>&1
+# channels-last (NDHWC) on both sides: cuDNN's NHWC convolutions and the NDHWC norm kernels
+"$vf" bench train-step --device cuda --channels-last --patch "$patch" --steps "$steps" > "$out/train-step-voxelforge-channels-last.txt" 2>&1
+"$py" bench/scripts/torch_unet_step.py 32 5 "$patch" 2 "$steps" 320 cuda sgd 0 1 > "$out/train-step-torch-channels-last.txt" 2>&1
 vol=240,240,155; reps=3
 [ "$quick" = 1 ] && { vol=96,96,80; reps=2; }
 "$vf" bench predict --device cuda --patch "$patch" --volume "$vol" --steps "$reps" > "$out/predict-voxelforge.txt" 2>&1
+"$vf" bench predict --device cuda --channels-last --patch "$patch" --volume "$vol" --steps "$reps" > "$out/predict-voxelforge-channels-last.txt" 2>&1
 (cd bench/scripts && "$py" torch_sliding_window.py 32 5 "$patch" 2 "$reps" 320 ${vol//,/ } cuda) > "$out/predict-torch.txt" 2>&1
 "$vf" bench conv3d --device cuda --channels 32 --patch "$patch" --steps "$steps" > "$out/conv3d-voxelforge.txt" 2>&1
 "$py" bench/scripts/torch_conv3d_gpu.py 32 "$patch" 2 "$steps" > "$out/conv3d-torch.txt" 2>&1

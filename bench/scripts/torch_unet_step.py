@@ -7,11 +7,12 @@ weights on nearest-downsampled targets, and Adam (lr 1e-3); one training step at
 
 Run with Debian's Python (python3-torch): /usr/bin/python3 bench/scripts/torch_unet_step.py
     [base=8] [stages=4] [patch=32] [batch=2] [steps=60] [max=64]     (same arguments as TrainStepTiming)
-    [device=cpu] [optimizer=adam] [compile=0]
+    [device=cpu] [optimizer=adam] [compile=0] [channels_last=0]
 On a GPU (device cuda; the peer of `voxelforge bench train-step --device cuda`, whose default
 optimizer is sgd: SGD lr 1e-2, Nesterov momentum 0.99, weight decay 3e-5) each step ends with a
 synchronisation, and the peak of torch.cuda.max_memory_allocated is printed; compile=1 wraps the
-model in torch.compile.
+model in torch.compile; channels_last=1 converts the model and the input to torch.channels_last_3d
+(the peer of `voxelforge bench train-step --channels-last`).
 Prints each step's wall and process-CPU milliseconds, then the medians of the last 10 steps.
 """
 import statistics
@@ -94,16 +95,21 @@ def main():
     device = sys.argv[7] if len(sys.argv) > 7 else "cpu"
     optimizer = sys.argv[8] if len(sys.argv) > 8 else "adam"
     compiled = len(sys.argv) > 9 and sys.argv[9] == "1"
+    channels_last = len(sys.argv) > 10 and sys.argv[10] == "1"
     if device != "cpu":
         torch.backends.cudnn.benchmark = True
     torch.manual_seed(1)
     net = UNet(base, stages, maxf).to(device)
+    if channels_last:
+        net = net.to(memory_format=torch.channels_last_3d)
     opt = (torch.optim.SGD(net.parameters(), 1e-2, momentum=0.99, nesterov=True, weight_decay=3e-5) if optimizer == "sgd"
            else torch.optim.Adam(net.parameters(), 1e-3))
     model = torch.compile(net) if compiled else net
     images = torch.randn(batch, CHANNELS, patch, patch, patch).to(device)
+    if channels_last:
+        images = images.contiguous(memory_format=torch.channels_last_3d)
     target = labels(batch, patch).to(device)
-    print("device %s, optimizer %s, compile %s" % (device, optimizer, compiled))
+    print("device %s, optimizer %s, compile %s, channels_last %s" % (device, optimizer, compiled, channels_last))
     print("torch %s train step: U-Net features %d..%d, %d stages, input [%d, %d, %d, %d, %d], %d threads, mkldnn %s"
           % (torch.__version__, base, maxf, stages, batch, CHANNELS, patch, patch, patch, torch.get_num_threads(),
              torch.backends.mkldnn.is_available()))

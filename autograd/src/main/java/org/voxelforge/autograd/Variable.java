@@ -229,6 +229,8 @@ public final class Variable implements AutoCloseable {
 
     public Variable cast(DType to) { return ViewOps.cast(this, to); }
     public Variable reshape(int... dims) { return ViewOps.reshape(this, dims); }
+    /** The same values densely packed in {@code format} (a view when they already are); differentiable. */
+    public Variable contiguous(org.voxelforge.core.MemoryFormat format) { return ViewOps.contiguous(this, format); }
     public Variable view(int... dims) { return ViewOps.view(this, dims); }
     public Variable flatten() { return ViewOps.reshape(this, -1); }
     public Variable permute(int... order) { return ViewOps.permute(this, order); }

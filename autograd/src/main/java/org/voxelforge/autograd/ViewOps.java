@@ -2,6 +2,7 @@ package org.voxelforge.autograd;
 
 import java.util.List;
 import org.voxelforge.core.DType;
+import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.Shape;
 import org.voxelforge.core.Tensor;
 
@@ -10,6 +11,7 @@ import org.voxelforge.core.Tensor;
  * back where the element came from:
  * <pre>
  *   cast             gx = g cast back to x's dtype (float dtypes only; others stop the gradient)
+ *   contiguous(fmt)  gx = g (the same values; only the layout changed)
  *   reshape, view, squeeze, unsqueeze, flatten:  gx = g reshaped to x's shape
  *   permute          gx = g permuted by the inverse order     transpose: the same transpose
  *   slice, select    gx = zeros of x's shape with g written into the same slice
@@ -25,6 +27,13 @@ final class ViewOps {
         return Op.apply("cast", List.of(x),
                 ctx -> x.value().cast(to),
                 (ctx, g) -> new Tensor[] {g.cast(from)});
+    }
+
+    /** x densely packed in {@code format} (channels-last for a CUDA network); a view when it already is. */
+    static Variable contiguous(Variable x, MemoryFormat format) {
+        return Op.apply("contiguous_" + format.label(), List.of(x),
+                ctx -> x.value().contiguous(format),
+                (ctx, g) -> new Tensor[] {g.to(g.device())});
     }
 
     static Variable reshape(Variable x, int... dims) {

@@ -68,6 +68,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--volume", split = ",", defaultValue = "240,240,155", description = "predict: the case's size X,Y,Z (default: ${DEFAULT-VALUE}).")
     int[] volume;
 
+    @Option(names = "--channels-last", description = "train-step, predict: " + DeviceFlag.CHANNELS_LAST)
+    boolean channelsLast;
+
     @Option(names = "--steps", defaultValue = "20", description = "Repetitions (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -105,12 +108,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (features.length != 2) throw new IllegalArgumentException("--features needs base,max");
         int channels = 4, classes = 4;
         DynamicUNet.Plan plan = DynamicUNet.Plan.isotropic(channels, classes, stages).withFeatures(features[0], features[1]).withSeed(1);
-        System.out.printf(Locale.ROOT, "DynamicUNet %d stages, features %d..%d, input [%d, %d, %d^3], Dice+CE with deep supervision, %s, %s%n",
-                stages, features[0], features[1], batch, channels, patch, optimizer, precision);
+        System.out.printf(Locale.ROOT, "DynamicUNet %d stages, features %d..%d, input [%d, %d, %d^3], Dice+CE with deep supervision, %s, %s, %s%n",
+                stages, features[0], features[1], batch, channels, patch, optimizer, precision, memoryFormat(d).label());
         double[] ms = new double[steps];
         boolean bf16 = TrainingFlags.bf16(precision);
         try (TensorScope outer = new TensorScope(); DynamicUNet net = new DynamicUNet(plan)) {
             net.to(d);
+            net.inputFormat(memoryFormat(d));
             Optimizer opt = switch (optimizer) {
                 case "sgd" -> new SGD(net.trainableParameters(), 1e-2, 0.99, true, 3e-5);
                 case "adam" -> new Adam(net.trainableParameters(), 1e-3);
@@ -145,15 +149,23 @@ public final class BenchCommand implements Callable<Integer> {
         return ms;
     }
 
+    /** --channels-last, refused on the CPU (whose backend computes NCDHW whatever the input's layout). */
+    private org.voxelforge.core.MemoryFormat memoryFormat(Device d) {
+        if (channelsLast && d.isCpu()) throw new IllegalArgumentException("--channels-last needs --device cuda (or emulator); the CPU backend computes NCDHW");
+        return DeviceFlag.memoryFormat(channelsLast);
+    }
+
     /** Whole-case inference: the trained-shape U-Net in eval mode over one random 4-channel volume. */
     private double[] predict(Device d) {
         if (features.length != 2 || volume.length != 3) throw new IllegalArgumentException("--features needs base,max and --volume X,Y,Z");
         DynamicUNet.Plan plan = DynamicUNet.Plan.isotropic(4, 4, stages).withFeatures(features[0], features[1]).withSeed(1);
         System.out.printf(Locale.ROOT, "sliding window: DynamicUNet %d stages, features %d..%d, patch %d^3, case [4, %d, %d, %d], overlap 0.5, "
-                + "%d windows per call, Gaussian weights, softmax%n", stages, features[0], features[1], patch, volume[0], volume[1], volume[2], batch);
+                + "%d windows per call, Gaussian weights, softmax, %s%n", stages, features[0], features[1], patch, volume[0], volume[1], volume[2], batch,
+                memoryFormat(d).label());
         double[] ms = new double[steps];
         try (TensorScope outer = new TensorScope(); DynamicUNet net = new DynamicUNet(plan)) {
             net.to(d);
+            net.inputFormat(memoryFormat(d));
             Tensor image = new RandomGenerator(7).fill(RandomGenerator.Distribution.NORMAL, 0, 1, DType.FLOAT32, 4, volume[0], volume[1], volume[2]);
             var ensemble = new org.voxelforge.train.inference.ModelEnsemble(List.of(net), org.voxelforge.train.inference.Activation.SOFTMAX,
                     org.voxelforge.train.inference.TestTimeAugmentation.NONE);

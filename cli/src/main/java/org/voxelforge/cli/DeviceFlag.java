@@ -12,7 +12,14 @@ final class DeviceFlag {
     static final String DESCRIPTION = "Where the model runs: cpu, cuda, cuda:N or emulator (CUDA kernels emulated on the CPU, for testing) "
             + "(default: ${DEFAULT-VALUE}).";
 
+    static final String CHANNELS_LAST = "Compute the network channels-last (NDHWC) on a CUDA device: cuDNN's NHWC convolutions "
+            + "and the NDHWC norm kernels, no layout copies between layers.";
+
     private DeviceFlag() {}
+
+    static org.voxelforge.core.MemoryFormat memoryFormat(boolean channelsLast) {
+        return channelsLast ? org.voxelforge.core.MemoryFormat.CHANNELS_LAST : org.voxelforge.core.MemoryFormat.CONTIGUOUS;
+    }
 
     static Device parse(String value) {
         Device d;

@@ -50,13 +50,16 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = DeviceFlag.DESCRIPTION)
     String device;
 
+    @Option(names = "--channels-last", description = DeviceFlag.CHANNELS_LAST)
+    boolean channelsLast;
+
     @Option(names = "--train-cases", description = "With a dataset.json: predict its training cases instead of its test cases.")
     boolean trainCases;
 
     @Override public Integer call() throws Exception {
         ResultsPredictor.Options o = ResultsPredictor.Options.defaults().withFolds(folds == null ? List.of() : folds)
                 .withCheckpoint(checkpoint).withTta(parseTta(tta)).withOverlap(overlap).withBatchSize(swBatch).withThresholds(thresholds)
-                .withDevice(DeviceFlag.parse(device));
+                .withDevice(DeviceFlag.parse(device)).withMemoryFormat(DeviceFlag.memoryFormat(channelsLast));
         try (ResultsPredictor p = ResultsPredictor.open(results, o)) {
             List<PredictionCases.Case> cases = PredictionCases.read(data, p.modelConfig().modalities(), trainCases);
             System.out.printf(Locale.ROOT, "predicting %d cases with %d model(s), TTA %s%n", cases.size(), p.weightFiles().size(),

@@ -109,6 +109,9 @@ final class TrainingFlags {
     @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or bf16: conv and matmul on bf16 inputs with float32 accumulation and master weights (default: ${DEFAULT-VALUE}).")
     String precision;
 
+    @Option(names = "--channels-last", description = DeviceFlag.CHANNELS_LAST)
+    boolean channelsLast;
+
     @Option(names = "--stop-after", defaultValue = "0", description = "End each fold after this many epochs (resumable with --resume); 0 = train to the end.")
     int stopAfter;
 
@@ -143,6 +146,6 @@ final class TrainingFlags {
         }
         return new TrainRequest(results, numpy, t, fs, features[0], features[1], regions, oversampling, classProbabilities, augmentation,
                 valPercent, workers, prefetch, pretrained, freeze == null ? List.of() : freeze, resume, overwrite, predictHeldOut, stopAfter,
-                DeviceFlag.parse(device), bf16(precision));
+                DeviceFlag.parse(device), bf16(precision)).withMemoryFormat(DeviceFlag.memoryFormat(channelsLast));
     }
 }

@@ -78,14 +78,21 @@ public enum MemoryFormat {
 
     /**
      * The format x's strides follow (PyTorch's suggest_memory_format): CHANNELS_LAST when x has
-     * rank of at least 3, is not dense CONTIGUOUS, and its axes of size above 1 have positive
-     * strides increasing in the order C, then the spatial axes from the last, then N. A channel
-     * slice of a channels-last tensor (concat's backward) is CHANNELS_LAST though not dense.
+     * rank of at least 3 and either has exactly the strides {@link #strides} gives channels-last
+     * (which tells a packed [N, 1, D, H, W] or [N, C, 1, 1, 1] apart, dense in both formats), or is
+     * not dense CONTIGUOUS and its axes of size above 1 have positive strides increasing in the
+     * order C, then the spatial axes from the last, then N. A channel slice of a channels-last
+     * tensor (concat's backward) is CHANNELS_LAST though not dense.
      */
     public static MemoryFormat of(Tensor x) {
-        if (x.rank() < 3 || x.isContiguous()) return CONTIGUOUS;
-        int[] d = x.dims(), fastestFirst = reversed(CHANNELS_LAST.storedOrder(d.length));
+        if (x.rank() < 3) return CONTIGUOUS;
+        int[] d = x.dims();
         long[] st = x.strides();
+        if (java.util.Arrays.equals(st, CHANNELS_LAST.strides(d)) && !java.util.Arrays.equals(st, CONTIGUOUS.strides(d))) {
+            return CHANNELS_LAST;
+        }
+        if (x.isContiguous()) return CONTIGUOUS;
+        int[] fastestFirst = reversed(CHANNELS_LAST.storedOrder(d.length));
         long previous = 0;
         for (int a : fastestFirst) {
             if (d[a] == 1) continue;

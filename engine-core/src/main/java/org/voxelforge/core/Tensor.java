@@ -540,12 +540,13 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * This tensor densely packed in {@code format}: a new handle on the same storage when it
-     * already is, else a copy with that format's strides (same shape and values).
+     * This tensor densely packed in {@code format}, with exactly that format's strides (same shape
+     * and values): a new handle on the same storage when it already is dense in it (size-1 axes
+     * restrided, so that a packed [N, 1, D, H, W] reads as channels-last), else a copy.
      */
     public Tensor contiguous(MemoryFormat format) {
         if (format == MemoryFormat.CONTIGUOUS) return contiguous();
-        if (format.isDense(this)) return new Tensor(storage(), dtype, shape, strides, offset);
+        if (format.isDense(this)) return new Tensor(storage(), dtype, shape, format.strides(dims()), offset);
         try (Tensor stored = backend().zeros(dtype, Shape.of(format.storedDims(dims())))) {
             Tensor y = stored.permute(format.logicalOrder(rank()));
             try {

@@ -30,8 +30,12 @@ class MemoryFormatTest {
         Tensor slice = cl.slice(1, 1, 3);
         assertEquals(CL, slice.memoryFormat());
         assertFalse(CL.isDense(slice));
-        // C of 1 is both: reported contiguous
-        assertEquals(MemoryFormat.CONTIGUOUS, Tensor.zeros(2, 1, 3, 3, 3).contiguous(CL).memoryFormat());
+        // C of 1 (or spatial 1) is dense in both: packing it channels-last gives the channels-last strides, which tell it apart
+        Tensor one = Tensor.zeros(2, 1, 3, 3, 3);
+        assertEquals(MemoryFormat.CONTIGUOUS, one.memoryFormat());
+        assertEquals(CL, one.contiguous(CL).memoryFormat());
+        assertSame(one.storage(), one.contiguous(CL).storage(), "restrided, not copied");
+        assertEquals(CL, Tensor.zeros(2, 4, 1, 1, 1).contiguous(CL).memoryFormat());
         // a transposed spatial pair is neither
         assertEquals(MemoryFormat.CONTIGUOUS, x.transpose(3, 4).memoryFormat());
         // broadcast (stride 0) axes are not channels-last

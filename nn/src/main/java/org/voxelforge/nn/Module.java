@@ -26,6 +26,7 @@ public abstract class Module implements AutoCloseable {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final List<ForwardHook> hooks = new ArrayList<>();
     private boolean training = true;
+    private org.voxelforge.core.MemoryFormat inputFormat = org.voxelforge.core.MemoryFormat.CONTIGUOUS;
 
     /** Called after {@link #forward} with the module, its input and output; may return a replacement output. */
     @FunctionalInterface
@@ -36,14 +37,34 @@ public abstract class Module implements AutoCloseable {
     /** The computation, on one input. */
     public abstract Variable forward(Variable x);
 
-    /** Runs {@link #forward} and then the forward hooks. */
+    /** Runs {@link #forward} (on the input packed in {@link #inputFormat}) and then the forward hooks. */
     public final Variable apply(Variable x) {
+        x = inInputFormat(x);
         Variable y = forward(x);
         for (ForwardHook h : hooks) {
             Variable r = h.after(this, x, y);
             if (r != null) y = r;
         }
         return y;
+    }
+
+    /**
+     * Packs the input of {@link #apply} in {@code format} first: {@code CHANNELS_LAST} on a CUDA
+     * device makes the whole network compute channels-last (each op there keeps its input's
+     * layout: cuDNN's NDHWC convolutions, the NDHWC group-norm kernels). Not saved with the weights;
+     * CONTIGUOUS (the default) leaves the input as it comes.
+     */
+    public Module inputFormat(org.voxelforge.core.MemoryFormat format) {
+        if (format == null) throw new IllegalArgumentException("inputFormat: format is null; pass MemoryFormat.CONTIGUOUS or CHANNELS_LAST");
+        inputFormat = format;
+        return this;
+    }
+
+    public org.voxelforge.core.MemoryFormat inputFormat() { return inputFormat; }
+
+    /** x packed in {@link #inputFormat} (x itself for CONTIGUOUS); for forward entry points other than apply. */
+    protected final Variable inInputFormat(Variable x) {
+        return inputFormat == org.voxelforge.core.MemoryFormat.CONTIGUOUS || x.rank() < 3 ? x : x.contiguous(inputFormat);
     }
 
     public Module registerForwardHook(ForwardHook hook) {

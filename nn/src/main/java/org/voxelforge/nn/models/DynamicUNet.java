@@ -138,6 +138,7 @@ public final class DynamicUNet extends Module {
 
     /** Logits of every decoder stage, highest resolution first (stage sizes follow the strides). */
     public List<Variable> forwardDeep(Variable x) {
+        x = inInputFormat(x);
         checkInput(x);
         return decoder.decode(encoder.skips(x), true);
     }

@@ -145,6 +145,7 @@ public final class CrossValidation {
                      request.prefetch(), request.regions() ? null : model.labels())) {
             startFrom(net);
             net.to(request.device());
+            net.inputFormat(request.memoryFormat());
             for (String id : validation) valCases.add(validationCase(id));
             Trainer.Validator validator = valCases.isEmpty() ? null : request.regions()
                     ? ValidationDice.regions(valCases, model.patchSize(), model.regions())
@@ -184,7 +185,8 @@ public final class CrossValidation {
         for (Preprocessor.Job j : trainPaths) {
             if (ids.contains(j.id())) toPredict.add(new PredictionCases.Case(j.id(), j.images(), j.mask()));
         }
-        ResultsPredictor.Options o = ResultsPredictor.Options.defaults().withFolds(List.of(fold)).withDevice(request.device());
+        ResultsPredictor.Options o = ResultsPredictor.Options.defaults().withFolds(List.of(fold)).withDevice(request.device())
+                .withMemoryFormat(request.memoryFormat());
         try (ResultsPredictor p = ResultsPredictor.open(request.results(), o)) {
             BatchPrediction.Report r = BatchPrediction.run(p, toPredict, layout.outOfFoldPredictions(), false, out);
             if (!r.failures().isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.voxelforge.core.Device;
+import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.Tensor;
 import org.voxelforge.data.analysis.AnalysisConfig;
 import org.voxelforge.data.preprocess.IntensityMode;
@@ -36,9 +37,10 @@ public final class ResultsPredictor implements AutoCloseable {
      * @param checkpoint which weights of a fold: best (falls back to final when a fold has no
      *                   best model), final, ema or swa
      * @param thresholds region thresholds for sigmoid models, or null for the trained defaults
+     * @param memoryFormat the layout the models compute in ({@code --channels-last}: CHANNELS_LAST, on a CUDA device)
      */
     public record Options(List<Integer> folds, String checkpoint, TestTimeAugmentation tta, double overlap, int batchSize,
-                          double[] thresholds, Device device) {
+                          double[] thresholds, Device device, MemoryFormat memoryFormat) {
         public Options {
             if (!CHECKPOINTS.contains(checkpoint)) {
                 throw new IllegalArgumentException("--checkpoint: unknown '" + checkpoint + "'; expected one of " + CHECKPOINTS);
@@ -46,19 +48,22 @@ public final class ResultsPredictor implements AutoCloseable {
             if (!(overlap >= 0 && overlap < 1)) throw new IllegalArgumentException("--overlap must be in [0, 1), got " + overlap);
             if (batchSize < 1) throw new IllegalArgumentException("--sw-batch-size must be >= 1, got " + batchSize);
             folds = List.copyOf(folds);
+            MemoryFormats.check(memoryFormat, device);
         }
 
         /** All folds, best models, no TTA, overlap 0.5, one window per call. */
-        public static Options defaults() { return new Options(List.of(), "best", TestTimeAugmentation.NONE, 0.5, 1, null, Device.CPU); }
+        public static Options defaults() { return new Options(List.of(), "best", TestTimeAugmentation.NONE, 0.5, 1, null, Device.CPU, MemoryFormat.CONTIGUOUS); }
 
-        public Options withFolds(List<Integer> f) { return new Options(f, checkpoint, tta, overlap, batchSize, thresholds, device); }
-        public Options withCheckpoint(String c) { return new Options(folds, c, tta, overlap, batchSize, thresholds, device); }
-        public Options withTta(TestTimeAugmentation t) { return new Options(folds, checkpoint, t, overlap, batchSize, thresholds, device); }
-        public Options withOverlap(double v) { return new Options(folds, checkpoint, tta, v, batchSize, thresholds, device); }
-        public Options withBatchSize(int v) { return new Options(folds, checkpoint, tta, overlap, v, thresholds, device); }
-        public Options withThresholds(double[] t) { return new Options(folds, checkpoint, tta, overlap, batchSize, t, device); }
+        public Options withFolds(List<Integer> f) { return new Options(f, checkpoint, tta, overlap, batchSize, thresholds, device, memoryFormat); }
+        public Options withCheckpoint(String c) { return new Options(folds, c, tta, overlap, batchSize, thresholds, device, memoryFormat); }
+        public Options withTta(TestTimeAugmentation t) { return new Options(folds, checkpoint, t, overlap, batchSize, thresholds, device, memoryFormat); }
+        public Options withOverlap(double v) { return new Options(folds, checkpoint, tta, v, batchSize, thresholds, device, memoryFormat); }
+        public Options withBatchSize(int v) { return new Options(folds, checkpoint, tta, overlap, v, thresholds, device, memoryFormat); }
+        public Options withThresholds(double[] t) { return new Options(folds, checkpoint, tta, overlap, batchSize, t, device, memoryFormat); }
         /** Where the models run (windows go there and probabilities come back). */
-        public Options withDevice(Device d) { return new Options(folds, checkpoint, tta, overlap, batchSize, thresholds, d); }
+        public Options withDevice(Device d) { return new Options(folds, checkpoint, tta, overlap, batchSize, thresholds, d, memoryFormat); }
+        /** The layout the models compute in (CHANNELS_LAST needs a CUDA-backend device). */
+        public Options withMemoryFormat(MemoryFormat f) { return new Options(folds, checkpoint, tta, overlap, batchSize, thresholds, device, f); }
     }
 
     private final ModelConfig model;
@@ -80,7 +85,7 @@ public final class ResultsPredictor implements AutoCloseable {
         Predictor.Options po = Predictor.Options.of(this.model.patchSize()).withActivation(this.model.activation()).withTta(o.tta())
                 .withWindow(SlidingWindow.Options.of(this.model.patchSize()).withOverlap(o.overlap()).withBatchSize(o.batchSize()))
                 .withReconstruction(this.model.reconstruction());
-        this.predictor = Predictor.fromWeights(weights, () -> this.model.newModel().to(o.device()), po);
+        this.predictor = Predictor.fromWeights(weights, () -> this.model.newModel().to(o.device()).inputFormat(o.memoryFormat()), po);
     }
 
     /** Opens {@code results} ({@code config.json}, {@code models/model_config.json}, the folds' weights). */

@@ -3,6 +3,7 @@ package org.voxelforge.train.pipeline;
 import java.nio.file.Path;
 import java.util.List;
 import org.voxelforge.core.Device;
+import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.train.trainer.TrainingOptions;
 
 /**
@@ -36,12 +37,14 @@ import org.voxelforge.train.trainer.TrainingOptions;
  * @param augmentOn        where patches are augmented: {@code loader} (the loader threads, on the CPU;
  *                         the default) or {@code device} (the trainer, on the model's device after the
  *                         copy; needs a CUDA-backend device)
+ * @param memoryFormat     the layout the network computes in: CONTIGUOUS (NCDHW), or CHANNELS_LAST
+ *                         ({@code --channels-last}; needs a CUDA-backend device)
  */
 public record TrainRequest(Path results, Path numpy, TrainingOptions training, List<Integer> folds, int baseFeatures, int maxFeatures,
                            boolean regions, double foregroundProbability, double[] classProbabilities, String augmentation,
                            double validationPercent, int workers, int prefetch, Path pretrained, List<String> freeze, boolean resume,
                            boolean overwrite, boolean predictHeldOut, int stopAfterEpochs, Device device, boolean bf16,
-                           String augmentOn) {
+                           String augmentOn, MemoryFormat memoryFormat) {
     public static final String AUGMENT_ON_LOADER = "loader", AUGMENT_ON_DEVICE = "device";
 
     public TrainRequest {
@@ -64,6 +67,7 @@ public record TrainRequest(Path results, Path numpy, TrainingOptions training, L
             throw new IllegalArgumentException("--augment-on device augments on the model's device, but --device is "
                     + (device == null ? "not given" : device) + "; use --device cuda (or emulator), or --augment-on loader");
         }
+        MemoryFormats.check(memoryFormat, device);
         folds = List.copyOf(folds);
         freeze = List.copyOf(freeze);
     }
@@ -75,13 +79,20 @@ public record TrainRequest(Path results, Path numpy, TrainingOptions training, L
                         boolean overwrite, boolean predictHeldOut, int stopAfterEpochs, Device device, boolean bf16) {
         this(results, numpy, training, folds, baseFeatures, maxFeatures, regions, foregroundProbability, classProbabilities, augmentation,
                 validationPercent, workers, prefetch, pretrained, freeze, resume, overwrite, predictHeldOut, stopAfterEpochs, device, bf16,
-                AUGMENT_ON_LOADER);
+                AUGMENT_ON_LOADER, MemoryFormat.CONTIGUOUS);
     }
 
     /** This request with augmentation on {@code where} ("loader" or "device"). */
     public TrainRequest withAugmentOn(String where) {
         return new TrainRequest(results, numpy, training, folds, baseFeatures, maxFeatures, regions, foregroundProbability,
                 classProbabilities, augmentation, validationPercent, workers, prefetch, pretrained, freeze, resume, overwrite,
-                predictHeldOut, stopAfterEpochs, device, bf16, where);
+                predictHeldOut, stopAfterEpochs, device, bf16, where, memoryFormat);
+    }
+
+    /** This request with the network computing in {@code format}. */
+    public TrainRequest withMemoryFormat(MemoryFormat format) {
+        return new TrainRequest(results, numpy, training, folds, baseFeatures, maxFeatures, regions, foregroundProbability,
+                classProbabilities, augmentation, validationPercent, workers, prefetch, pretrained, freeze, resume, overwrite,
+                predictHeldOut, stopAfterEpochs, device, bf16, augmentOn, format);
     }
 }
