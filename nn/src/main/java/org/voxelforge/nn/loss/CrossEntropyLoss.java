@@ -8,7 +8,7 @@ import org.voxelforge.core.Tensor;
  * weights w it is PyTorch's weighted mean: sum_v w[y_v] nll_v / sum_v w[y_v] (a soft target t
  * weighs voxel v by sum_c w_c t_vc). Masked-out voxels behave like PyTorch's ignore_index.
  */
-public final class CrossEntropyLoss implements Loss {
+public final class CrossEntropyLoss implements Loss, FusableLoss {
     private final double[] classWeights;
 
     /** True without class weights: the form the fused Dice + CE kernels compute. */
@@ -32,7 +32,17 @@ public final class CrossEntropyLoss implements Loss {
 
     @Override public String name() { return classWeights == null ? "ce" : "weighted_ce"; }
 
+    /** Unweighted: the fused kernels' plain cross-entropy term; class weights are not in the kernels. */
+    @Override public org.voxelforge.core.fused.RegionLoss.Terms fusedTerms() {
+        return unweighted()
+                ? new org.voxelforge.core.fused.RegionLoss.Terms(null, org.voxelforge.core.fused.RegionLoss.Classification.crossEntropy(1.0), null)
+                : null;
+    }
+
+    /** On a CUDA-backend device with integer labels and no class weights one fused pass each way ({@link FusedRegionLoss}); elsewhere composed. */
     @Override public Variable compute(Variable logits, Tensor target, Tensor maskOrNull) {
+        Variable fused = FusedRegionLoss.tryCompute("CrossEntropyLoss", this, logits, LossTarget.of(target), maskOrNull);
+        if (fused != null) return fused;
         LossInputs.checkLogits("CrossEntropyLoss", logits);
         Tensor mask = LossInputs.voxelMask("CrossEntropyLoss", logits, maskOrNull);
         Variable x = LossInputs.maskLogits(logits, mask);

@@ -78,7 +78,14 @@ final class FusedRegionLoss {
             RegionLoss.Result r = RegionLoss.finish(loss, geo, ctx.saved(2).toDoubleArray(), terms, upstream);
             Tensor m = mask32 == null ? null : ctx.saved(3);
             Tensor d = dist32 == null ? null : ctx.saved(mask32 == null ? 3 : 4);
-            return new Tensor[] {cuda.regionLossBackward(ctx.saved(0), ctx.saved(1), m, d, terms, r)};
+            Tensor dx = cuda.regionLossBackward(ctx.saved(0), ctx.saved(1), m, d, terms, r);
+            // the kernels write NCDHW; a channels-last network gets its gradient back channels-last
+            // (a copy of the C-class logits' size, so that the head's backward keeps the layout)
+            org.voxelforge.core.MemoryFormat format = ctx.saved(0).memoryFormat();
+            if (format == org.voxelforge.core.MemoryFormat.CONTIGUOUS) return new Tensor[] {dx};
+            try (dx) {
+                return new Tensor[] {dx.contiguous(format)};
+            }
         });
     }
 }

@@ -9,7 +9,7 @@ import org.voxelforge.core.Tensor;
  * is MIST's "dice"), batch Dice (sums also over the batch, one Dice per class, as nnU-Net does
  * for large patches), with or without the background channel, and the smoothing constant s.
  */
-public final class SoftDiceLoss implements Loss {
+public final class SoftDiceLoss implements Loss, FusableLoss {
     private final boolean squared;
     private final boolean batchDice;
     private final boolean includeBackground;
@@ -61,7 +61,14 @@ public final class SoftDiceLoss implements Loss {
 
     @Override public String name() { return "dice"; }
 
+    @Override public org.voxelforge.core.fused.RegionLoss.Terms fusedTerms() {
+        return new org.voxelforge.core.fused.RegionLoss.Terms(fusedOverlap(1.0), null, null);
+    }
+
+    /** On a CUDA-backend device with integer labels one fused pass each way ({@link FusedRegionLoss}); elsewhere composed. */
     @Override public Variable compute(Variable logits, Tensor target, Tensor maskOrNull) {
+        Variable fused = FusedRegionLoss.tryCompute("SoftDiceLoss", this, logits, LossTarget.of(target), maskOrNull);
+        if (fused != null) return fused;
         LossInputs.checkLogits("SoftDiceLoss", logits);
         LossInputs.requireForeground("SoftDiceLoss", logits, includeBackground);
         Tensor mask = LossInputs.voxelMask("SoftDiceLoss", logits, maskOrNull);

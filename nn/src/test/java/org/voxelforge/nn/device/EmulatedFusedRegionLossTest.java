@@ -26,7 +26,7 @@ import org.voxelforge.nn.loss.SoftDiceLoss;
 import org.voxelforge.nn.loss.TverskyLoss;
 
 /**
- * TverskyLoss, FocalLoss, DiceFocalLoss and the region + boundary composite ("bl") on the CUDA
+ * SoftDiceLoss and CrossEntropyLoss alone, TverskyLoss, FocalLoss, DiceFocalLoss and the region + boundary composite ("bl") on the CUDA
  * backend (emulated) run as the fused region-loss kernels; loss and logit gradient must match the
  * composed loss on the CPU: 1e-5 relative on the loss (float32 sums in another order), 1e-4 of the
  * largest gradient (the composed gradient is itself float32 through some thirty ops). With and
@@ -91,6 +91,22 @@ class EmulatedFusedRegionLossTest {
             matches("tversky batch, no background", new TverskyLoss(0.7, 0.3, true, false, 1e-5), x, LossTarget.of(y), null);
             matches("tversky batch, no background, masked", new TverskyLoss(0.5, 0.5, true, false, 1.0), x, LossTarget.of(y.cast(DType.INT32)),
                     m.cast(DType.UINT8));
+        }
+    }
+
+    @Test void diceAloneAndCrossEntropyAlone() {
+        try (TensorScope s = new TensorScope()) {
+            Tensor x = logits(), y = labels(), m = mask();
+            matches("dice (Losses)", Losses.create("dice"), x, LossTarget.of(y), null);
+            matches("nnU-Net dice (batch, no background), masked", SoftDiceLoss.nnUNet(), x, LossTarget.of(y), m);
+            matches("ce (Losses)", Losses.create("ce"), x, LossTarget.of(y), null);
+            matches("ce, masked", new CrossEntropyLoss(), x, LossTarget.of(y.cast(DType.INT32)), m);
+            // class-weighted CE is not in the kernels: composed, on the device
+            try (TensorScope inner = new TensorScope()) {
+                Variable weighted = new CrossEntropyLoss(new double[] {1, 2, 3}).compute(Variable.param(x.to(Device.EMULATOR)),
+                        LossTarget.of(y.to(Device.EMULATOR)), null);
+                assertNotEquals("region_loss_fused", weighted.node().op(), "weighted CE stays composed");
+            }
         }
     }
 
