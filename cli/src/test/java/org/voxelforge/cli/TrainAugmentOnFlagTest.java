@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code train --augment-on}: "device" needs a CUDA-backend device and says so before any work;
- * an unknown value is named; on the emulator a one-step run augments on the device and trains.
+ * an unknown value is named; on the emulator a one-step run augments on the device and trains
+ * channels-last. {@code --channels-last} on the CPU is refused with the fix.
  */
 class TrainAugmentOnFlagTest {
     @TempDir static Path tmp;
@@ -39,13 +40,20 @@ class TrainAugmentOnFlagTest {
         assertTrue(bad.err().contains("--augment-on") && bad.err().contains("loader or device") && bad.err().contains("'gpu'"), bad.err());
     }
 
-    @Test void deviceAugmentationTrainsOnTheEmulator() {
+    @Test void channelsLastOnTheCpuIsRefusedWithTheFix() {
+        CliRun t = CliRun.run("train", "--results", results.toString(), "--numpy", numpy.toString(), "--folds", "2", "--channels-last");
+        assertEquals(2, t.code(), t.out() + t.err());
+        assertTrue(t.err().contains("--channels-last") && t.err().contains("--device is cpu") && t.err().contains("--device cuda"), t.err());
+        assertFalse(Files.exists(results.resolve("folds/fold_2/logs")), "nothing trained");
+    }
+
+    @Test void deviceAugmentationTrainsChannelsLastOnTheEmulator() {
         org.junit.jupiter.api.Assumptions.assumeTrue(org.voxelforge.core.cuda.EmulatedKernels.availability().available(),
                 () -> "kernel emulator unavailable: " + org.voxelforge.core.cuda.EmulatedKernels.availability().reason());
         CliRun t = CliRun.run("train", "--results", results.toString(), "--numpy", numpy.toString(), "--folds", "1", "--no-predict",
                 "--epochs", "1", "--steps-per-epoch", "1", "--features", "4,16", "--patch-size", "16,16,16", "--augmentation", "nnunet",
                 "--validate-every", "0",
-                "--device", "emulator", "--augment-on", "device");
+                "--device", "emulator", "--augment-on", "device", "--channels-last");
         assertEquals(0, t.code(), t.out() + t.err());
         assertTrue(Files.isRegularFile(results.resolve("folds/fold_1/models/final.safetensors")), t.out());
     }
