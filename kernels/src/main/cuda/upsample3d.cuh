@@ -1,11 +1,12 @@
 // upsample3d.cuh: 3D resizing with PyTorch's interpolate(size=...) rules, NEAREST and TRILINEAR
-// (align_corners both ways), and its adjoint, float32 NCDHW contiguous. CPU twin and reference:
+// (align_corners both ways), and its adjoint, float32, both operands dense NCDHW or both dense NDHWC
+// (the stored order of a channels-last tensor; ndhwc in the struct). CPU twin and reference:
 // org.voxelforge.core.cpu.CpuUpsample3d (its Taps are what vf_up_tap computes). Launched by
 // PoolKernels.
 //
-//   vf_upsample3d_fwd_f32  one thread per output voxel: the (up to 8) taps of its source position,
+//   vf_upsample3d_fwd_f32  one thread per output element: the (up to 8) taps of its source position,
 //       zero-weight taps skipped, added in (z, y, x) corner order.
-//   vf_upsample3d_bwd_f32  one thread per input voxel: a gather over the outputs whose taps read it,
+//   vf_upsample3d_bwd_f32  one thread per input element: a gather over the outputs whose taps read it,
 //       in ascending output order (the order CPU's scatter adds them in), so no atomics and the
 //       same result every run. The outputs that can read input i along an axis form a short
 //       interval (the source coordinate is monotone in the output index); vf_up_candidates gives
@@ -14,11 +15,18 @@
 // Source indices follow the CPU exactly: NEAREST in float (PyTorch's legacy rule, where the float
 // product decides ties), TRILINEAR coordinates in double with the product kept out of an FMA, so
 // that the integer part, and hence which voxels are read, is the CPU's. Weights and sums are float.
+//
+// Layouts as in pool3d.cuh (whose vf_layout_* helpers this uses): thread i takes element i of the
+// tensor it writes in that tensor's memory order, so in NDHWC consecutive threads take consecutive
+// channels of one voxel; taps, weights and the order of every sum are the same in both layouts.
 #pragma once
+#include "pool3d.cuh"
 
-// Sizes of one resize: planes = N * C, input D x H x W, output OD x OH x OW (Java: KernelArgs.i64s).
+// Sizes of one resize: planes = N * C, input D x H x W, output OD x OH x OW, channels C and the
+// layout (ndhwc 0: NCDHW, 1: NDHWC). Java: KernelArgs.i64s.
 struct VfResize3d {
     int64_t planes, d, h, w, od, oh, ow;
+    int64_t c, ndhwc;
 };
 
 // UpsampleMode ordinals.
@@ -113,11 +121,13 @@ VF_KERNEL void vf_upsample3d_fwd_f32(const float* __restrict__ x, float* __restr
                                      int alignCorners) {
     const int64_t n = g.planes * g.od * g.oh * g.ow, inPlane = g.d * g.h * g.w;
     VF_FOR_EACH(i, n) {
-        const int64_t ox = i % g.ow, oy = i / g.ow % g.oh, oz = i / (g.ow * g.oh) % g.od, plane = i / (g.ow * g.oh * g.od);
+        int64_t plane, oz, oy, ox;
+        vf_layout_coords(i, g.c, g.ndhwc, g.od, g.oh, g.ow, plane, oz, oy, ox);
         const VfTap tz = vf_up_tap(mode, alignCorners, g.d, g.od, oz);
         const VfTap ty = vf_up_tap(mode, alignCorners, g.h, g.oh, oy);
         const VfTap tx = vf_up_tap(mode, alignCorners, g.w, g.ow, ox);
-        const float* xp = x + plane * inPlane;
+        const float* xp = x + vf_layout_plane(plane, inPlane, g.c, g.ndhwc);
+        const int64_t step = vf_layout_step(g.c, g.ndhwc);
         float acc = 0.f;
         for (int cz = 0; cz < 2; cz++) {
             const float wz = cz ? tz.l1 : tz.l0;
@@ -130,7 +140,7 @@ VF_KERNEL void vf_upsample3d_fwd_f32(const float* __restrict__ x, float* __restr
                 for (int cx = 0; cx < 2; cx++) {
                     const float wx = cx ? tx.l1 : tx.l0;
                     if (wx == 0.f) continue;
-                    acc += wz * wy * wx * xp[row + (cx ? tx.i1 : tx.i0)];
+                    acc += wz * wy * wx * xp[(row + (cx ? tx.i1 : tx.i0)) * step];
                 }
             }
         }
@@ -142,12 +152,14 @@ VF_KERNEL void vf_upsample3d_bwd_f32(const float* __restrict__ dy, float* __rest
                                      int alignCorners) {
     const int64_t n = g.planes * g.d * g.h * g.w, outPlane = g.od * g.oh * g.ow;
     VF_FOR_EACH(i, n) {
-        const int64_t x = i % g.w, y = i / g.w % g.h, z = i / (g.w * g.h) % g.d, plane = i / (g.w * g.h * g.d);
+        int64_t plane, z, y, x;
+        vf_layout_coords(i, g.c, g.ndhwc, g.d, g.h, g.w, plane, z, y, x);
         int64_t oz0, oz1, oy0, oy1, ox0, ox1;
         vf_up_candidates(mode, alignCorners, g.d, g.od, z, oz0, oz1);
         vf_up_candidates(mode, alignCorners, g.h, g.oh, y, oy0, oy1);
         vf_up_candidates(mode, alignCorners, g.w, g.ow, x, ox0, ox1);
-        const float* dyp = dy + plane * outPlane;
+        const float* dyp = dy + vf_layout_plane(plane, outPlane, g.c, g.ndhwc);
+        const int64_t step = vf_layout_step(g.c, g.ndhwc);
         float acc = 0.f;
         for (int64_t oz = oz0; oz <= oz1; oz++) {
             const float wz = vf_up_weight_of(vf_up_tap(mode, alignCorners, g.d, g.od, oz), z);
@@ -159,7 +171,7 @@ VF_KERNEL void vf_upsample3d_bwd_f32(const float* __restrict__ dy, float* __rest
                 for (int64_t ox = ox0; ox <= ox1; ox++) {
                     const float wx = vf_up_weight_of(vf_up_tap(mode, alignCorners, g.w, g.ow, ox), x);
                     if (wx == 0.f) continue;
-                    acc += wz * wy * wx * dyp[row + ox];
+                    acc += wz * wy * wx * dyp[(row + ox) * step];
                 }
             }
         }

@@ -51,6 +51,7 @@ public final class CudaChecks {
         n.add(BackendStepCheck.NAME);
         n.add(DeviceAugmentationCheck.NAME);
         n.add(DistanceMapsCheck.NAME);
+        n.add(ChannelsLastPoolCheck.NAME);
         return n;
     }
 
@@ -75,6 +76,7 @@ public final class CudaChecks {
         out.add(BackendStepCheck.of(label, device, quick || device.kind() == org.voxelforge.core.Device.Kind.EMULATOR ? 8 : 32));
         out.add(DeviceAugmentationCheck.of(label, device, quick));
         out.add(DistanceMapsCheck.of(label, device, quick));
+        out.add(ChannelsLastPoolCheck.of(label, device, quick));
         return out;
     }
 

@@ -605,6 +605,9 @@ public final class CudaBackend implements Backend {
     }
 
     // ---- pooling and resampling ---------------------------------------------------------------
+    // Layout-preserving (PyTorch's rule): a forward runs in x's memory format, a backward in gradY's
+    // (MemoryFormat.of), the operands brought into it (a view when already dense) and the results
+    // coming back in it, so a channels-last activation stays channels-last through pooling and resizing.
 
     @Override public MaxPool3dResult maxPool3d(Tensor x, Pool3dParams p) {
         if (!f32(x)) {
@@ -614,10 +617,11 @@ public final class CudaBackend implements Backend {
             }, x);
             return new MaxPool3dResult(r[0], r[1]);
         }
-        int[] yd = PoolKernels.poolOutputDims("maxPool3d", x.dims(), p);
-        Tensor y = mem.empty(DType.FLOAT32, yd), idx = mem.empty(DType.INT64, yd);
-        try (Tensor xc = dense(x)) {
-            pool.maxPool3d(x.dims(), p, mem.ptr(xc), mem.ptr(y), mem.ptr(idx), stream());
+        Shape yd = Shape.of(PoolKernels.poolOutputDims("maxPool3d", x.dims(), p));
+        MemoryFormat format = MemoryFormat.of(x);
+        Tensor y = mem.empty(DType.FLOAT32, yd, format), idx = mem.empty(DType.INT64, yd, format);
+        try (Tensor xc = x.contiguous(format)) {
+            pool.in(format).maxPool3d(x.dims(), p, mem.ptr(xc), mem.ptr(y), mem.ptr(idx), stream());
         } catch (RuntimeException | Error e) {
             y.close();
             idx.close();
@@ -634,9 +638,10 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("maxPool3dBackward: indices " + indices.describe() + " must be int64 of gradY's shape "
                     + gradY.shape() + " (what maxPool3d returned)");
         }
-        return pooled("maxPool3dBackward", xShape, gradY, (g, gx) -> {
-            try (Tensor ic = dense(indices)) {
-                pool.maxPool3dBackward(xShape.dims(), gradY.dims(), p, mem.ptr(g), mem.ptr(ic), mem.ptr(gx), stream());
+        // the kernel reads gradY and indices at the same offsets: indices come into gradY's format
+        return pooled("maxPool3dBackward", xShape, gradY, (format, g, gx) -> {
+            try (Tensor ic = indices.contiguous(format)) {
+                pool.in(format).maxPool3dBackward(xShape.dims(), gradY.dims(), p, mem.ptr(g), mem.ptr(ic), mem.ptr(gx), stream());
             }
         });
     }
@@ -644,51 +649,63 @@ public final class CudaBackend implements Backend {
     @Override public Tensor avgPool3d(Tensor x, Pool3dParams p, boolean countIncludePad) {
         if (!f32(x)) return onHost("avgPool3d", why(x), h -> Backends.cpu().avgPool3d(h[0], p, countIncludePad), x);
         return pooled("avgPool3d", Shape.of(PoolKernels.poolOutputDims("avgPool3d", x.dims(), p)), x,
-                (xc, y) -> pool.avgPool3d(x.dims(), p, countIncludePad, mem.ptr(xc), mem.ptr(y), stream()));
+                (format, xc, y) -> pool.in(format).avgPool3d(x.dims(), p, countIncludePad, mem.ptr(xc), mem.ptr(y), stream()));
     }
 
     @Override public Tensor avgPool3dBackward(Tensor gradY, Shape xShape, Pool3dParams p, boolean countIncludePad) {
         if (!f32(gradY)) {
             return onHost("avgPool3dBackward", why(gradY), h -> Backends.cpu().avgPool3dBackward(h[0], xShape, p, countIncludePad), gradY);
         }
-        return pooled("avgPool3dBackward", xShape, gradY,
-                (g, gx) -> pool.avgPool3dBackward(xShape.dims(), gradY.dims(), p, countIncludePad, mem.ptr(g), mem.ptr(gx), stream()));
+        return pooled("avgPool3dBackward", xShape, gradY, (format, g, gx) ->
+                pool.in(format).avgPool3dBackward(xShape.dims(), gradY.dims(), p, countIncludePad, mem.ptr(g), mem.ptr(gx), stream()));
     }
 
     @Override public Tensor adaptiveAvgPool3d(Tensor x, int[] outSize) {
         if (!f32(x)) return onHost("adaptiveAvgPool3d", why(x), h -> Backends.cpu().adaptiveAvgPool3d(h[0], outSize), x);
         return pooled("adaptiveAvgPool3d", Shape.of(PoolKernels.resizeOutputDims("adaptiveAvgPool3d", x.dims(), outSize)), x,
-                (xc, y) -> pool.adaptiveAvgPool3d(x.dims(), outSize, mem.ptr(xc), mem.ptr(y), stream()));
+                (format, xc, y) -> pool.in(format).adaptiveAvgPool3d(x.dims(), outSize, mem.ptr(xc), mem.ptr(y), stream()));
     }
 
     @Override public Tensor adaptiveAvgPool3dBackward(Tensor gradY, Shape xShape) {
         if (!f32(gradY)) return onHost("adaptiveAvgPool3dBackward", why(gradY), h -> Backends.cpu().adaptiveAvgPool3dBackward(h[0], xShape), gradY);
         return pooled("adaptiveAvgPool3dBackward", xShape, gradY,
-                (g, gx) -> pool.adaptiveAvgPool3dBackward(xShape.dims(), gradY.dims(), mem.ptr(g), mem.ptr(gx), stream()));
+                (format, g, gx) -> pool.in(format).adaptiveAvgPool3dBackward(xShape.dims(), gradY.dims(), mem.ptr(g), mem.ptr(gx), stream()));
     }
 
     @Override public Tensor upsample3d(Tensor x, int[] outSize, UpsampleMode mode, boolean alignCorners) {
         if (!f32(x)) return onHost("upsample3d", why(x), h -> Backends.cpu().upsample3d(h[0], outSize, mode, alignCorners), x);
         return pooled("upsample3d", Shape.of(PoolKernels.resizeOutputDims("upsample3d", x.dims(), outSize)), x,
-                (xc, y) -> pool.upsample3d(x.dims(), outSize, mode, alignCorners, mem.ptr(xc), mem.ptr(y), stream()));
+                (format, xc, y) -> pool.in(format).upsample3d(x.dims(), outSize, mode, alignCorners, mem.ptr(xc), mem.ptr(y), stream()));
     }
 
     @Override public Tensor upsample3dBackward(Tensor gradY, Shape xShape, UpsampleMode mode, boolean alignCorners) {
         if (!f32(gradY)) {
             return onHost("upsample3dBackward", why(gradY), h -> Backends.cpu().upsample3dBackward(h[0], xShape, mode, alignCorners), gradY);
         }
-        return pooled("upsample3dBackward", xShape, gradY,
-                (g, gx) -> pool.upsample3dBackward(xShape.dims(), gradY.dims(), mode, alignCorners, mem.ptr(g), mem.ptr(gx), stream()));
+        return pooled("upsample3dBackward", xShape, gradY, (format, g, gx) ->
+                pool.in(format).upsample3dBackward(xShape.dims(), gradY.dims(), mode, alignCorners, mem.ptr(g), mem.ptr(gx), stream()));
     }
 
-    /** A new float32 output of {@code out} written by {@code launch} from a dense copy of {@code in} (the pool kernels' layout). */
-    private Tensor pooled(String op, Shape out, Tensor in, BiConsumer<Tensor, Tensor> launch) {
+    /** A pooling or resizing launch on operands dense in {@code format}: the input, then the output. */
+    private interface PoolLaunch {
+        void run(MemoryFormat format, Tensor in, Tensor out);
+    }
+
+    /**
+     * A new float32 output of {@code out} in {@code in}'s memory format, written by {@code launch}
+     * from {@code in} made dense in that format (itself when it already is).
+     */
+    private Tensor pooled(String op, Shape out, Tensor in, PoolLaunch launch) {
         if (out.rank() != 5) throw new IllegalArgumentException(op + ": expected a shape [N, C, D, H, W], got " + out);
-        return mem.produce(DType.FLOAT32, out, y -> {
-            try (Tensor dense = dense(in)) {
-                launch.accept(dense, y);
-            }
-        });
+        MemoryFormat format = MemoryFormat.of(in);
+        Tensor y = mem.empty(DType.FLOAT32, out, format);
+        try (Tensor dense = in.contiguous(format)) {
+            launch.run(format, dense, y);
+            return y;
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
     }
 
     // ---- fused softmax + Dice + cross-entropy (called by nn's DiceCeLoss for logits on this device) --

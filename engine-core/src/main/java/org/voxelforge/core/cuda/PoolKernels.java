@@ -3,6 +3,7 @@ package org.voxelforge.core.cuda;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.voxelforge.core.DType;
+import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.Pool3dParams;
 import org.voxelforge.core.Shape;
 import org.voxelforge.core.ShapeMismatchException;
@@ -12,7 +13,11 @@ import org.voxelforge.core.UpsampleMode;
  * Typed launchers of the 3D pooling and resizing kernels (pool3d.cuh, upsample3d.cuh) over a
  * {@link KernelLauncher} (the GPU or the host emulator): max pool (values and INT64 indices),
  * average pool, adaptive average pool and nearest/trilinear resize, each forward and backward,
- * float32 NCDHW, every operand a contiguous buffer at a device pointer. The references are
+ * float32, every operand a dense buffer at a device pointer in one {@link MemoryFormat}: NCDHW
+ * (CONTIGUOUS, the default) or, for the launchers of {@link #in in(CHANNELS_LAST)}, NDHWC (the
+ * stored order of a channels-last tensor, element (n, c, voxel q) at (n * Q + q) * C + c). Max pool
+ * indices mean the same in both (the flat (z * H + y) * W + x within the plane) and lie like y.
+ * The references are
  * {@code Backends.cpu()}'s ops of the same names (org.voxelforge.core.Backend's javadoc gives the
  * semantics; CpuPool3d and CpuUpsample3d implement them); shapes are checked with the same rules
  * and messages ({@link Pool3dParams#checkForward} and the CPU's rank, plane and output-size checks).
@@ -24,11 +29,13 @@ import org.voxelforge.core.UpsampleMode;
  * take: the caller must keep them with the indices.
  *
  * <p>Launches go on {@code stream} in order; nothing here reads device memory. One thread per
- * output (forward) or input (backward) voxel, 1-D grid-stride ({@link LaunchConfig#gridStride}).
+ * output (forward) or input (backward) element in that tensor's memory order (NDHWC: consecutive
+ * threads on consecutive channels), 1-D grid-stride ({@link LaunchConfig#gridStride}).
  *
  * <p>Kernel parameter lists, to be matched by {@link KernelArgs} ({@code VfPool3d}: one struct of
- * 16 int64 {planes = N*C, D, H, W, D', H', W', kD, kH, kW, sD, sH, sW, pD, pH, pW};
- * {@code VfResize3d}: the first 7 of those; mode: {@link UpsampleMode#ordinal()}):
+ * 18 int64 {planes = N*C, D, H, W, D', H', W', kD, kH, kW, sD, sH, sW, pD, pH, pW, C, ndhwc};
+ * {@code VfResize3d}: 9 int64 {planes, D, H, W, D', H', W', C, ndhwc}; ndhwc is 1 for CHANNELS_LAST,
+ * 0 for CONTIGUOUS; mode: {@link UpsampleMode#ordinal()}):
  * <pre>
  *   vf_maxpool3d_fwd_f32          (const float* x, float* y, int64_t* indices, VfPool3d g)
  *   vf_maxpool3d_bwd_f32          (const float* dy, const int64_t* indices, float* dx, VfPool3d g)
@@ -42,10 +49,24 @@ import org.voxelforge.core.UpsampleMode;
  */
 public final class PoolKernels {
     private final KernelLauncher launcher;
+    private final MemoryFormat format;
 
-    public PoolKernels(KernelLauncher launcher) { this.launcher = launcher; }
+    /** Launchers for NCDHW operands. */
+    public PoolKernels(KernelLauncher launcher) { this(launcher, MemoryFormat.CONTIGUOUS); }
 
     public PoolKernels(CudaKernels kernels) { this(kernels.launcher()); }
+
+    private PoolKernels(KernelLauncher launcher, MemoryFormat format) {
+        if (format == null) throw new IllegalArgumentException("PoolKernels: memory format is null; expected CONTIGUOUS or CHANNELS_LAST");
+        this.launcher = launcher;
+        this.format = format;
+    }
+
+    /** The same launchers for operands dense in {@code format} (every operand of a launch in that one format). */
+    public PoolKernels in(MemoryFormat format) { return format == this.format ? this : new PoolKernels(launcher, format); }
+
+    /** The memory format every operand of these launchers is dense in. */
+    public MemoryFormat format() { return format; }
 
     // ---- output sizes ------------------------------------------------------------------------------
 
@@ -215,15 +236,19 @@ public final class PoolKernels {
         }
     }
 
-    private static long[] pool(int[] x, int[] y, Pool3dParams p) {
+    /** VfPool3d. */
+    private long[] pool(int[] x, int[] y, Pool3dParams p) {
         int[] k = p == null ? new int[3] : p.kernel(), s = p == null ? new int[3] : p.stride(), pad = p == null ? new int[3] : p.padding();
         return new long[] {(long) x[0] * x[1], x[2], x[3], x[4], y[2], y[3], y[4],
-                k[0], k[1], k[2], s[0], s[1], s[2], pad[0], pad[1], pad[2]};
+                k[0], k[1], k[2], s[0], s[1], s[2], pad[0], pad[1], pad[2], x[1], ndhwc()};
     }
 
-    private static long[] resize(int[] x, int[] y) {
-        return new long[] {(long) x[0] * x[1], x[2], x[3], x[4], y[2], y[3], y[4]};
+    /** VfResize3d. */
+    private long[] resize(int[] x, int[] y) {
+        return new long[] {(long) x[0] * x[1], x[2], x[3], x[4], y[2], y[3], y[4], x[1], ndhwc()};
     }
+
+    private long ndhwc() { return format == MemoryFormat.CHANNELS_LAST ? 1 : 0; }
 
     private static long numel(int[] dims) {
         long n = 1;
