@@ -158,6 +158,57 @@ class EmulatedChannelsLastConvBackendTest {
         assertChannelsLast("strided weight: y", y);
     }
 
+    /**
+     * The launchers directly, with backward weight cut into several splits (the backend uses the
+     * launcher's own count): NDHWC buffers (the NCDHW ones transposed) give the NCDHW results,
+     * transposed, bit for bit; the geometry says channels-last in its messages.
+     */
+    @Test void theLaunchersTakeTheLayoutFromTheGeometry() {
+        ConvKernels conv = new ConvKernels(EmulatorTests.emulator());
+        int[] xd = {2, 5, 5, 6, 5}, wdims = {6, 5, 2, 2, 2};
+        Conv3dParams p = Conv3dParams.of(1, 1);
+        ConvKernels.Geometry ncdhw = ConvKernels.Geometry.of("test", xd, wdims, p);
+        ConvKernels.Geometry ndhwc = ConvKernels.Geometry.of("test", xd, wdims, p, MemoryFormat.CHANNELS_LAST);
+        assertTrue(ndhwc.toString().endsWith("channels-last"), ndhwc.toString());
+        int[] yd = {2, 6, ncdhw.out()[0], ncdhw.out()[1], ncdhw.out()[2]};
+        Tensor x = uniform(xd), w = uniform(wdims), b = uniform(6), dy = uniform(yd);
+        int splits = 3;
+        assertTrue(ConvKernels.effectiveSplits(ncdhw, splits) > 1, "several splits");
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            float[][] out = new float[2][];
+            float[][] outDx = new float[2][], outDw = new float[2][];
+            for (int layout = 0; layout < 2; layout++) {
+                ConvKernels.Geometry geo = layout == 0 ? ncdhw : ndhwc;
+                var px = EmulatorTests.floats(a, layout == 0 ? x.toFloatArray() : stored(x));
+                var pdy = EmulatorTests.floats(a, layout == 0 ? dy.toFloatArray() : stored(dy));
+                var pw = EmulatorTests.floats(a, w.toFloatArray()); var pb = EmulatorTests.floats(a, b.toFloatArray());
+                var py = a.allocate(4 * geo.yNumel()); var pdx = a.allocate(4 * geo.xNumel()); var pdw = a.allocate(4 * geo.wNumel());
+                var scratch = a.allocate(4 * ConvKernels.effectiveSplits(geo, splits) * geo.wNumel());
+                conv.forward(geo, px.address(), pw.address(), pb.address(), py.address(), 0);
+                conv.backwardData(geo, pdy.address(), pw.address(), pdx.address(), 0);
+                conv.backwardWeight(geo, pdy.address(), px.address(), pdw.address(), scratch.address(), splits, 0);
+                out[layout] = EmulatorTests.floats(py);
+                outDx[layout] = EmulatorTests.floats(pdx);
+                outDw[layout] = EmulatorTests.floats(pdw);
+            }
+            assertArrayEquals(out[0], logical(out[1], yd), "forward: NDHWC is NCDHW transposed");
+            assertArrayEquals(outDx[0], logical(outDx[1], xd), "backward data: NDHWC is NCDHW transposed");
+            assertArrayEquals(outDw[0], outDw[1], "backward weight in " + splits + " splits: the same dw");
+        }
+    }
+
+    /** t's values in NDHWC order. */
+    private static float[] stored(Tensor t) {
+        try (Tensor s = t.permute(0, 2, 3, 4, 1).contiguous()) { return s.toFloatArray(); }
+    }
+
+    /** NDHWC values of an [N, C, D, H, W] tensor back in NCDHW order. */
+    private static float[] logical(float[] ndhwc, int[] dims) {
+        try (Tensor s = Tensor.of(ndhwc, dims[0], dims[2], dims[3], dims[4], dims[1]); Tensor l = s.permute(0, 4, 1, 2, 3).contiguous()) {
+            return l.toFloatArray();
+        }
+    }
+
     /** ConvTranspose3d is conv3dBackwardData plus a bias add: a channels-last x gives a channels-last y. */
     @Test void convTransposeOfAChannelsLastInputStaysChannelsLast() {
         for (Conv3dParams p : new Conv3dParams[] {Conv3dParams.of(2, 0), Conv3dParams.of(2, 1).withGroups(2)}) {
