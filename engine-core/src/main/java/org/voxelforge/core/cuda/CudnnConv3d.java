@@ -7,19 +7,18 @@ import org.voxelforge.core.MemoryFormat;
 /**
  * The three float32 3D convolution passes through cuDNN, for {@link CudaBackend} on a GPU, in
  * either memory format: CONTIGUOUS (NCDHW activations, NCHW filter) or CHANNELS_LAST (NDHWC
- * activations, described as [N, C, D, H, W] with MemoryFormat.CHANNELS_LAST.strides as
- * cudnnSetTensorNdDescriptor wants, and the filter stored [K, kD, kH, kW, C] under
- * CUDNN_TENSOR_NHWC, which cuDNN reads as KDHWC for 5-d filters): cuDNN's tensor-core 3D kernels
- * want the channels-last pair, and a mixed pair (NDHWC data, NCDHW filter) is not offered.
- * Descriptors per call (destroyed even when cuDNN refuses), the algorithm chosen once per problem
- * and layout
- * ({@link ConvAlgorithmCache}: the first one cuDNN's heuristics rank usable in the math type the
+ * activations, described in the logical [N, C, D, H, W] order with the channels-last strides of
+ * {@link MemoryFormat#strides}, and the filter, dims [K, C/groups, kD, kH, kW] as always, stored
+ * [K, kD, kH, kW, C/groups] under CUDNN_TENSOR_NHWC). Data and filter always share the format, as
+ * PyTorch pairs them. Descriptors per call (destroyed even when cuDNN refuses), the algorithm
+ * chosen once per problem and layout ({@link ConvAlgorithmCache}, keyed by {@link ConvKey} with
+ * channelsLast: the first one cuDNN's heuristics rank usable in the math type the
  * {@link CudnnVersionPolicy} allows, FMA for plain float32 so that no TF32 creeps in), and the
  * workspace taken from the device's caching allocator for the call.
  *
- * <p>UNVERIFIED on a GPU: no session has had one. The same call sequence is the selftest's cuDNN
- * check; `voxelforge selftest --device cuda` compares a whole training step on this path against
- * the CPU ("cuda backend unet step vs cpu").
+ * <p>UNVERIFIED on a GPU: no session has had one. `voxelforge selftest --device cuda` runs this
+ * path: "cuda conv3d channels-last vs cpu" (the three passes in NDHWC) and "cuda backend unet step
+ * vs cpu" (a whole NCDHW training step) compare it with the CPU.
  */
 final class CudnnConv3d {
     private final Accelerator acc;
