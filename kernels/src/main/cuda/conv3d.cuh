@@ -35,13 +35,15 @@
 //
 // Block tile: BM = BN = 64, BK = 8, 256 threads. Thread (ty, tx) = (tid / 16, tid % 16) owns the
 // 4x4 register tile rows ty + 16i, columns tx + 16j (i, j < 4): strided, so that the 16 lanes of
-// a half warp read 16 consecutive floats of the B tile and store 16 consecutive outputs.
+// a half warp read 16 consecutive floats of the B tile and store 16 consecutive outputs (adjacent
+// in memory for NCDHW).
 // Shared memory (static): As[BK][BM] and Bs[BK][BN] floats, 2 * 8 * 64 * 4 = 4096 bytes. Per K
 // step every thread stages 2 elements of A and 2 of B: for B, the column (tid % 64) is fixed per
 // thread (its voxel's or tap's coordinates are computed once) and the rows are tid / 64 and
 // tid / 64 + 4; for A, rows m = tid / 8 and tid / 8 + 32, column tid % 8 (8 consecutive floats of
-// K, contiguous in memory for the forward GEMM's weight and, in NCDHW, the weight GEMM's dy). Out-of-range rows, columns and K are
-// staged as 0, so edge tiles need no special path; every thread reaches every barrier.
+// K, contiguous in memory for the forward GEMM's weight and, in NCDHW, the weight GEMM's dy).
+// Out-of-range rows, columns and K are staged as 0, so edge tiles need no special path; every
+// thread reaches every barrier.
 // Registers: 16 accumulators + 8 operands + the fixed column's coordinates; ptxas -v (CUDA 13.0,
 // target/ptxas-report.txt) gives 56-58 registers and 4096 bytes of static shared memory per
 // kernel on sm_80 and sm_90, no spills, so 4 blocks of 256 threads fit an SM's 64K registers

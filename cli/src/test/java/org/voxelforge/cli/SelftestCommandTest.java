@@ -82,7 +82,7 @@ class SelftestCommandTest {
         CliRun r = CliRun.run("selftest", "--quick", "--device", "emulator");
         assertEquals(0, r.code(), r.out());
         List<String> lines = r.out().lines().filter(l -> l.startsWith("emulator ")).toList();
-        assertEquals(16, lines.size(), r.out());
+        assertEquals(17, lines.size(), r.out());
         for (String l : lines) assertTrue(l.contains(" PASS "), l);
         for (String n : List.of("fused softmax dice + ce vs twin", "fused group norm + leaky relu NDHWC vs twin",
                 "fused region losses (tversky, focal, boundary) vs twin", "augmentation on the device vs cpu",
@@ -90,6 +90,7 @@ class SelftestCommandTest {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("emulator " + n + " ")), n + " missing from\n" + r.out());
         }
         assertTrue(r.out().contains("emulator conv3d implicit gemm vs cpu"), r.out());
+        assertTrue(r.out().contains("emulator conv3d channels-last vs cpu"), r.out());
         String backend = lines.stream().filter(l -> l.startsWith("emulator backend unet step vs cpu")).findFirst().orElseThrow();
         assertTrue(backend.contains("host ops: none"), backend);
         // the device augmentation ran every kind of step of the pipeline it checks, on the device
