@@ -90,6 +90,7 @@ class SelftestCommandTest {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("emulator " + n + " ")), n + " missing from\n" + r.out());
         }
         assertTrue(r.out().contains("emulator conv3d implicit gemm vs cpu"), r.out());
+        assertTrue(r.out().contains("emulator conv3d channels-last vs cpu"), r.out());
         String backend = lines.stream().filter(l -> l.startsWith("emulator backend unet step vs cpu")).findFirst().orElseThrow();
         assertTrue(backend.contains("host ops: none"), backend);
         // the device augmentation ran every kind of step of the pipeline it checks, on the device

@@ -47,6 +47,7 @@ public final class CudaChecks {
         n.addAll(FusedKernelChecks.NAMES);
         n.addAll(VolumeKernelChecks.NAMES);
         n.add(ConvKernelChecks.NAME);
+        n.add(ChannelsLastConvCheck.NAME);
         n.add(TensorKernelChecks.NAME);
         n.add(BackendStepCheck.NAME);
         n.add(DeviceAugmentationCheck.NAME);
@@ -60,8 +61,9 @@ public final class CudaChecks {
      * elementwise op, Philox bit for bit, the fused kernels against their CPU twins, the volume
      * kernels (distance transform, resampling, sliding window) against their CPU references, and
      * the implicit-GEMM conv3d and the op kernels (broadcasting, copy/cast, reductions, softmax)
-     * against the CPU backend; then, on the device backend, a U-Net training step, the augmentation
-     * steps and the signed distance maps against the same on the CPU.
+     * against the CPU backend; then, on the device backend, channels-last conv3d and its backwards
+     * (cuDNN's NDHWC path on a GPU), a U-Net training step, the augmentation steps and the signed
+     * distance maps against the same on the CPU.
      */
     static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, org.voxelforge.core.Device device, boolean quick) {
         int big = quick ? 1 << 20 : 16 << 20;
@@ -72,6 +74,7 @@ public final class CudaChecks {
         out.addAll(FusedKernelChecks.all(target, label, quick));
         out.addAll(VolumeKernelChecks.all(target, label, quick));
         out.add(ConvKernelChecks.check(target, label, quick));
+        out.add(ChannelsLastConvCheck.of(label, device, quick || device.kind() == org.voxelforge.core.Device.Kind.EMULATOR));
         out.add(TensorKernelChecks.check(target, label, quick));
         out.add(BackendStepCheck.of(label, device, quick || device.kind() == org.voxelforge.core.Device.Kind.EMULATOR ? 8 : 32));
         out.add(DeviceAugmentationCheck.of(label, device, quick));

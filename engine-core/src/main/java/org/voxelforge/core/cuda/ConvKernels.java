@@ -2,13 +2,15 @@ package org.voxelforge.core.cuda;
 
 import java.util.Arrays;
 import org.voxelforge.core.Conv3dParams;
+import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.Shape;
 
 /**
  * Typed launchers of our implicit-GEMM 3D convolution (conv3d.cuh), the fallback when cuDNN is
  * absent or refused, over a {@link KernelLauncher} (the GPU or the host emulator): forward (with
- * an optional bias), backward data and backward weight, float32 NCDHW, weight
- * [Cout, Cin/groups, kD, kH, kW], any stride, padding, dilation and groups. Reference:
+ * an optional bias), backward data and backward weight, float32, activations (x, dx, y, dy) dense
+ * NCDHW or dense channels-last NDHWC as {@link Geometry#format} says, weight
+ * [Cout, Cin/groups, kD, kH, kW] in both, any stride, padding, dilation and groups. Reference:
  * {@link org.voxelforge.core.Backend#conv3d} and its two backwards. Arguments are device pointers
  * (0 for an absent bias); the backward-weight scratch is the caller's, sized by
  * {@link #backwardWeightScratch}. Every launch goes on {@code stream} in order. All three are
@@ -30,12 +32,17 @@ public final class ConvKernels {
     public ConvKernels(CudaKernels kernels) { this(kernels.launcher()); }
 
     /**
-     * One convolution's shapes: x [n, cin, in], w [cout, cin/groups, kernel], y [n, cout, out].
-     * Build it with {@link #of}, which applies {@link Conv3dParams#checkForward}'s rules.
+     * One convolution's shapes: x [n, cin, in], w [cout, cin/groups, kernel], y [n, cout, out], and
+     * the memory format of x, dx, y and dy (all four dense in it; the weight is always
+     * contiguous). Build it with {@link #of}, which applies {@link Conv3dParams#checkForward}'s rules.
      */
-    public record Geometry(int n, int cin, int[] in, int cout, int[] kernel, int[] out, Conv3dParams p) {
+    public record Geometry(int n, int cin, int[] in, int cout, int[] kernel, int[] out, Conv3dParams p, MemoryFormat format) {
+        /** {@link #of(String, int[], int[], Conv3dParams, MemoryFormat)} for NCDHW activations. */
+        public static Geometry of(String op, int[] x, int[] w, Conv3dParams p) { return of(op, x, w, p, MemoryFormat.CONTIGUOUS); }
+
         /** Checks x against w under p (the messages name {@code op} and both shapes) and derives the output size. */
-        public static Geometry of(String op, int[] x, int[] w, Conv3dParams p) {
+        public static Geometry of(String op, int[] x, int[] w, Conv3dParams p, MemoryFormat format) {
+            if (format == null) throw new IllegalArgumentException(op + ": memory format is null; expected CONTIGUOUS or CHANNELS_LAST");
             if (p == null) throw new IllegalArgumentException(op + ": conv3d params are null");
             if (x == null || w == null) {
                 throw new IllegalArgumentException(op + ": input " + Arrays.toString(x) + " and weight " + Arrays.toString(w)
@@ -55,7 +62,7 @@ public final class ConvKernels {
                     || (long) (w[0] / p.groups()) * w[2] * w[3] * w[4] >= Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(op + ": channels per group x kernel volume" + shapes + " must stay below 2^31");
             }
-            return new Geometry(x[0], x[1], Conv3dParams.spatial(xs), w[0], Conv3dParams.spatial(ws), o, p);
+            return new Geometry(x[0], x[1], Conv3dParams.spatial(xs), w[0], Conv3dParams.spatial(ws), o, p, format);
         }
 
         public int groups() { return p.groups(); }
@@ -75,15 +82,20 @@ public final class ConvKernels {
         @Override public String toString() {
             return "x [" + n + ", " + cin + ", " + in[0] + ", " + in[1] + ", " + in[2] + "], w [" + cout + ", " + cin / groups() + ", "
                     + kernel[0] + ", " + kernel[1] + ", " + kernel[2] + "], y [" + n + ", " + cout + ", " + out[0] + ", " + out[1]
-                    + ", " + out[2] + "], " + p;
+                    + ", " + out[2] + "], " + p + (format == MemoryFormat.CHANNELS_LAST ? ", channels-last" : "");
         }
 
-        /** The 22 int geometry parameters every conv3d kernel takes after its pointers (VF_CONV_GEOMETRY_PARAMS). */
+        /**
+         * The 23 int parameters every conv3d kernel takes after its pointers (VF_CONV_GEOMETRY_PARAMS):
+         * N, C, D, H, W, K, D', H', W', kD, kH, kW, 3 strides, 3 paddings, 3 dilations, groups, and
+         * the layout flag CL (0 NCDHW, 1 NDHWC).
+         */
         void pack(KernelArgs k) {
             int[] s = p.stride(), pad = p.padding(), d = p.dilation();
             k.i32(n).i32(cin).i32(in[0]).i32(in[1]).i32(in[2]).i32(cout).i32(out[0]).i32(out[1]).i32(out[2])
                     .i32(kernel[0]).i32(kernel[1]).i32(kernel[2]).i32(s[0]).i32(s[1]).i32(s[2])
-                    .i32(pad[0]).i32(pad[1]).i32(pad[2]).i32(d[0]).i32(d[1]).i32(d[2]).i32(p.groups());
+                    .i32(pad[0]).i32(pad[1]).i32(pad[2]).i32(d[0]).i32(d[1]).i32(d[2]).i32(p.groups())
+                    .i32(format == MemoryFormat.CHANNELS_LAST ? 1 : 0);
         }
     }
 

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Everything a cuDNN convolution algorithm choice depends on, as a value: which pass, the input,
- * filter and output dims, the data type, layout, padding, stride, dilation, groups and math type.
- * Two keys are equal exactly when the convolutions are the same problem for cuDNN.
+ * filter and output dims, the data type, layout (channelsLast: NDHWC data and a KDHWC filter, else
+ * NCDHW and KCDHW), padding, stride, dilation, groups and math type. Two keys are equal exactly
+ * when the convolutions are the same problem for cuDNN.
  */
 public record ConvKey(Pass pass, List<Integer> input, List<Integer> filter, List<Integer> output, int dataType,
                       int computeType, boolean channelsLast, List<Integer> padding, List<Integer> stride,

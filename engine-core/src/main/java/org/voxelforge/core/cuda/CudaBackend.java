@@ -544,17 +544,24 @@ public final class CudaBackend implements Backend {
     }
 
     // ---- 3D convolution -------------------------------------------------------------------------
+    // The activations' format decides the layout: x's for the forward and backward weight, gradY's
+    // for backward data (PyTorch's rule). Operands are brought into it (a view when already dense in
+    // it), y and dx come back in it, and cuDNN or our kernels run in it; the weight and dw stay
+    // contiguous [Cout, Cin/groups, k...] (parameters and their gradients are flat buffers).
 
     @Override public Tensor conv3d(Tensor x, Tensor w, Tensor bias, Conv3dParams p) {
         if (!f32(x, w, bias)) return onHost("conv3d", why(x, w, bias), h -> Backends.cpu().conv3d(h[0], h[1], h[2], p), x, w, bias);
         Shape ys = p.checkForward("conv3d", x.shape(), w.shape(), bias == null ? null : bias.shape());
-        ConvKernels.Geometry geo = ConvKernels.Geometry.of("conv3d", x.dims(), w.dims(), p);
-        return mem.produce(DType.FLOAT32, ys, y -> {
-            try (Tensor xc = dense(x); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
-                if (viaCudnn(lib -> lib.forward(x.dims(), w.dims(), ys.dims(), p, mem.ptr(xc), mem.ptr(wc), mem.ptr(y)))) {
+        MemoryFormat format = MemoryFormat.of(x);
+        ConvKernels.Geometry geo = ConvKernels.Geometry.of("conv3d", x.dims(), w.dims(), p, format);
+        return produceConv(ys, format, y -> {
+            try (Tensor xc = x.contiguous(format); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
+                if (viaCudnn(lib -> withCudnnWeight(wc, format, wl -> lib.forward(format, x.dims(), w.dims(), ys.dims(), p, mem.ptr(xc), wl, mem.ptr(y))))) {
                     if (bc != null) {
-                        int[] bd = {1, ys.dim(1), 1, 1, 1};
-                        tk.binary(BinaryOp.ADD, mem.view(y), new View(mem.ptr(bc), bd, StridedLayout.contiguousStrides(bd)), mem.ptr(y), stream());
+                        // in place on y's stored-order buffer, so a channels-last y stays channels-last
+                        int[] bd = format.storedDims(new int[] {1, ys.dim(1), 1, 1, 1});
+                        tk.binary(BinaryOp.ADD, mem.view(y, format, ys.rank()), new View(mem.ptr(bc), bd, StridedLayout.contiguousStrides(bd)),
+                                mem.ptr(y), stream());
                     }
                 } else {
                     conv.forward(geo, mem.ptr(xc), mem.ptr(wc), mem.ptr(bc), mem.ptr(y), stream());
@@ -569,10 +576,12 @@ public final class CudaBackend implements Backend {
         }
         String op = "conv3dBackwardData";
         checkGradY(op, gradY, p.checkForward(op, xShape, w.shape(), null), "input " + xShape + ", weight " + w.shape());
-        ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, xShape.dims(), w.dims(), p);
-        return mem.produce(DType.FLOAT32, xShape, dx -> {
-            try (Tensor gc = dense(gradY); Tensor wc = dense(w)) {
-                if (!viaCudnn(lib -> lib.backwardData(xShape.dims(), w.dims(), gradY.dims(), p, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx)))) {
+        MemoryFormat format = MemoryFormat.of(gradY);
+        ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, xShape.dims(), w.dims(), p, format);
+        return produceConv(xShape, format, dx -> {
+            try (Tensor gc = gradY.contiguous(format); Tensor wc = dense(w)) {
+                if (!viaCudnn(lib -> withCudnnWeight(wc, format,
+                        wl -> lib.backwardData(format, xShape.dims(), w.dims(), gradY.dims(), p, mem.ptr(gc), wl, mem.ptr(dx))))) {
                     conv.backwardData(geo, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx), stream());
                 }
             }
@@ -585,16 +594,53 @@ public final class CudaBackend implements Backend {
         }
         String op = "conv3dBackwardWeight";
         checkGradY(op, gradY, p.checkForward(op, x.shape(), wShape, null), "input " + x.shape() + ", weight " + wShape);
-        ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, x.dims(), wShape.dims(), p);
+        MemoryFormat format = MemoryFormat.of(x);
+        ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, x.dims(), wShape.dims(), p, format);
         return mem.produce(DType.FLOAT32, wShape, dw -> {
-            try (Tensor gc = dense(gradY); Tensor xc = dense(x)) {
-                if (!viaCudnn(lib -> lib.backwardFilter(x.dims(), wShape.dims(), gradY.dims(), p, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw)))) {
+            try (Tensor gc = gradY.contiguous(format); Tensor xc = x.contiguous(format)) {
+                if (!viaCudnn(lib -> cudnnBackwardFilter(lib, format, x.dims(), wShape, gradY.dims(), p, mem.ptr(gc), mem.ptr(xc), dw))) {
                     try (Tensor scratch = mem.empty(DType.FLOAT32, Shape.of((int) Math.max(1, conv.backwardWeightScratch(geo))))) {
                         conv.backwardWeight(geo, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw), mem.ptr(scratch), stream());
                     }
                 }
             }
         });
+    }
+
+    /** A new tensor of {@code shape} dense in {@code format} that {@code write} fills; closed again when write fails. */
+    private Tensor produceConv(Shape shape, MemoryFormat format, java.util.function.Consumer<Tensor> write) {
+        Tensor t = mem.empty(DType.FLOAT32, shape, format);
+        try {
+            write.accept(t);
+            return t;
+        } catch (RuntimeException | Error e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs {@code call} with the device address of the weight as cuDNN reads it in {@code format}:
+     * the contiguous w for NCDHW, and for channels-last w's copy stored [Cout, kD, kH, kW, Cin/groups]
+     * (cuDNN's NHWC filter layout, which its channels-last algorithms want).
+     */
+    private void withCudnnWeight(Tensor w, MemoryFormat format, java.util.function.LongConsumer call) {
+        try (Tensor wl = w.contiguous(format)) {
+            call.accept(mem.ptr(wl));
+        }
+    }
+
+    /** cuDNN's backward filter into dw (contiguous); in channels-last it writes a KDHWC buffer, copied back into dw. */
+    private void cudnnBackwardFilter(CudnnConv3d lib, MemoryFormat format, int[] x, Shape wShape, int[] y, Conv3dParams p,
+                                     long pdy, long px, Tensor dw) {
+        if (format == MemoryFormat.CONTIGUOUS) {
+            lib.backwardFilter(format, x, wShape.dims(), y, p, pdy, px, mem.ptr(dw));
+            return;
+        }
+        try (Tensor dwl = mem.empty(DType.FLOAT32, wShape, format)) {
+            lib.backwardFilter(format, x, wShape.dims(), y, p, pdy, px, mem.ptr(dwl));
+            copyInto(dw, dwl);
+        }
     }
 
     /** The CPU backend's message for a gradY that does not match the convolution. */
