@@ -554,7 +554,7 @@ public final class CudaBackend implements Backend {
         Shape ys = p.checkForward("conv3d", x.shape(), w.shape(), bias == null ? null : bias.shape());
         MemoryFormat format = MemoryFormat.of(x);
         ConvKernels.Geometry geo = ConvKernels.Geometry.of("conv3d", x.dims(), w.dims(), p, format);
-        return produceConv(ys, format, y -> {
+        return mem.produce(DType.FLOAT32, ys, format, y -> {
             try (Tensor xc = x.contiguous(format); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
                 if (viaCudnn(lib -> withCudnnWeight(wc, format, wl -> lib.forward(format, x.dims(), w.dims(), ys.dims(), p, mem.ptr(xc), wl, mem.ptr(y))))) {
                     if (bc != null) {
@@ -578,7 +578,7 @@ public final class CudaBackend implements Backend {
         checkGradY(op, gradY, p.checkForward(op, xShape, w.shape(), null), "input " + xShape + ", weight " + w.shape());
         MemoryFormat format = MemoryFormat.of(gradY);
         ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, xShape.dims(), w.dims(), p, format);
-        return produceConv(xShape, format, dx -> {
+        return mem.produce(DType.FLOAT32, xShape, format, dx -> {
             try (Tensor gc = gradY.contiguous(format); Tensor wc = dense(w)) {
                 if (!viaCudnn(lib -> withCudnnWeight(wc, format,
                         wl -> lib.backwardData(format, xShape.dims(), w.dims(), gradY.dims(), p, mem.ptr(gc), wl, mem.ptr(dx))))) {
@@ -605,18 +605,6 @@ public final class CudaBackend implements Backend {
                 }
             }
         });
-    }
-
-    /** A new tensor of {@code shape} dense in {@code format} that {@code write} fills; closed again when write fails. */
-    private Tensor produceConv(Shape shape, MemoryFormat format, java.util.function.Consumer<Tensor> write) {
-        Tensor t = mem.empty(DType.FLOAT32, shape, format);
-        try {
-            write.accept(t);
-            return t;
-        } catch (RuntimeException | Error e) {
-            t.close();
-            throw e;
-        }
     }
 
     /**

@@ -60,7 +60,12 @@ final class DeviceTensors {
 
     /** A new contiguous tensor that {@code write} fills; closed again (and the failure rethrown) when write fails. */
     Tensor produce(DType dtype, Shape shape, java.util.function.Consumer<Tensor> write) {
-        Tensor t = empty(dtype, shape);
+        return produce(dtype, shape, MemoryFormat.CONTIGUOUS, write);
+    }
+
+    /** A new tensor dense in {@code format} that {@code write} fills; closed again (and the failure rethrown) when write fails. */
+    Tensor produce(DType dtype, Shape shape, MemoryFormat format, java.util.function.Consumer<Tensor> write) {
+        Tensor t = empty(dtype, shape, format);
         try {
             write.accept(t);
             return t;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.voxelforge.core.cuda.EmulatedConvKernelsTest.assertClose;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.voxelforge.core.Backend;
 import org.voxelforge.core.Backends;
 import org.voxelforge.core.Conv3dParams;
@@ -17,7 +17,6 @@ import org.voxelforge.core.Device;
 import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.Shape;
 import org.voxelforge.core.Tensor;
-import org.voxelforge.core.TensorScope;
 
 /**
  * CudaBackend.conv3d, conv3dBackwardData and conv3dBackwardWeight on channels-last activations (an
@@ -31,22 +30,12 @@ import org.voxelforge.core.TensorScope;
 class EmulatedChannelsLastConvBackendTest {
     private static final Backend CPU = Backends.cpu();
     private final SplittableRandom rnd = new SplittableRandom(41);
-    private TensorScope scope;
-    private String oldPolicy;
     private Backend cuda;
 
-    @BeforeEach void setUp() {
-        EmulatorTests.emulator(); // skips, saying why, without the emulator library
-        cuda = CudaBackend.emulated();
-        scope = new TensorScope();
-        oldPolicy = System.getProperty("voxelforge.cuda.hostFallback");
-        System.setProperty("voxelforge.cuda.hostFallback", "error");
-    }
+    @RegisterExtension final StrictEmulator emulator = new StrictEmulator();
 
-    @AfterEach void tearDown() {
-        if (scope != null) scope.close();
-        if (oldPolicy == null) System.clearProperty("voxelforge.cuda.hostFallback");
-        else System.setProperty("voxelforge.cuda.hostFallback", oldPolicy);
+    @BeforeEach void setUp() {
+        cuda = CudaBackend.emulated();
     }
 
     /** Uniform [-1, 1) float32 values as a host tensor. */

@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.voxelforge.core.cuda.BackendParityContract.same;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.voxelforge.core.Backend;
 import org.voxelforge.core.Backends;
 import org.voxelforge.core.Device;
 import org.voxelforge.core.Tensor;
-import org.voxelforge.core.TensorScope;
 
 /**
  * CudaBackend.groupNormAct and groupNormActBackward on channels-last tensors (an [N, D, H, W, C]
@@ -22,22 +21,12 @@ import org.voxelforge.core.TensorScope;
  */
 class EmulatedChannelsLastGroupNormBackendTest {
     private final SplittableRandom rnd = new SplittableRandom(13);
-    private TensorScope scope;
-    private String oldPolicy;
     private Backend cuda;
 
-    @BeforeEach void setUp() {
-        EmulatorTests.emulator(); // skips, saying why, without the emulator library
-        cuda = CudaBackend.emulated();
-        scope = new TensorScope();
-        oldPolicy = System.getProperty("voxelforge.cuda.hostFallback");
-        System.setProperty("voxelforge.cuda.hostFallback", "error");
-    }
+    @RegisterExtension final StrictEmulator emulator = new StrictEmulator();
 
-    @AfterEach void tearDown() {
-        if (scope != null) scope.close();
-        if (oldPolicy == null) System.clearProperty("voxelforge.cuda.hostFallback");
-        else System.setProperty("voxelforge.cuda.hostFallback", oldPolicy);
+    @BeforeEach void setUp() {
+        cuda = CudaBackend.emulated();
     }
 
     private Tensor randn(double mean, int... dims) {

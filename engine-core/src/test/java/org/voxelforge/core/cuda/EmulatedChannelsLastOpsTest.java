@@ -6,16 +6,14 @@ import static org.voxelforge.core.cuda.BackendParityContract.same;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.voxelforge.core.BinaryOp;
 import org.voxelforge.core.DType;
 import org.voxelforge.core.Device;
 import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.PadMode;
 import org.voxelforge.core.Tensor;
-import org.voxelforge.core.TensorScope;
 import org.voxelforge.core.UnaryOp;
 
 /**
@@ -27,22 +25,8 @@ import org.voxelforge.core.UnaryOp;
 class EmulatedChannelsLastOpsTest {
     private static final MemoryFormat CL = MemoryFormat.CHANNELS_LAST;
     private final SplittableRandom rnd = new SplittableRandom(29);
-    private TensorScope scope;
-    private String oldPolicy;
 
-    @BeforeEach void setUp() {
-        EmulatorTests.emulator(); // skips, saying why, without the emulator library
-        CudaBackend.emulated();
-        scope = new TensorScope();
-        oldPolicy = System.getProperty("voxelforge.cuda.hostFallback");
-        System.setProperty("voxelforge.cuda.hostFallback", "error");
-    }
-
-    @AfterEach void tearDown() {
-        if (scope != null) scope.close();
-        if (oldPolicy == null) System.clearProperty("voxelforge.cuda.hostFallback");
-        else System.setProperty("voxelforge.cuda.hostFallback", oldPolicy);
-    }
+    @RegisterExtension final StrictEmulator emulator = new StrictEmulator();
 
     private Tensor randn(int... dims) {
         int n = 1;

@@ -6,9 +6,9 @@ import static org.voxelforge.core.cuda.BackendParityContract.same;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.voxelforge.core.Backend;
 import org.voxelforge.core.Backends;
 import org.voxelforge.core.Device;
@@ -17,7 +17,6 @@ import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.Pool3dParams;
 import org.voxelforge.core.Shape;
 import org.voxelforge.core.Tensor;
-import org.voxelforge.core.TensorScope;
 import org.voxelforge.core.UpsampleMode;
 
 /**
@@ -31,22 +30,12 @@ import org.voxelforge.core.UpsampleMode;
  */
 class EmulatedChannelsLastPoolBackendTest {
     private final SplittableRandom rnd = new SplittableRandom(31);
-    private TensorScope scope;
-    private String oldPolicy;
     private Backend cuda;
 
-    @BeforeEach void setUp() {
-        EmulatorTests.emulator(); // skips, saying why, without the emulator library
-        cuda = CudaBackend.emulated();
-        scope = new TensorScope();
-        oldPolicy = System.getProperty("voxelforge.cuda.hostFallback");
-        System.setProperty("voxelforge.cuda.hostFallback", "error");
-    }
+    @RegisterExtension final StrictEmulator emulator = new StrictEmulator();
 
-    @AfterEach void tearDown() {
-        if (scope != null) scope.close();
-        if (oldPolicy == null) System.clearProperty("voxelforge.cuda.hostFallback");
-        else System.setProperty("voxelforge.cuda.hostFallback", oldPolicy);
+    @BeforeEach void setUp() {
+        cuda = CudaBackend.emulated();
     }
 
     /** Gaussian times 10^{-1, 0, 1}, never zero (BackendParityContract's inputs). */
