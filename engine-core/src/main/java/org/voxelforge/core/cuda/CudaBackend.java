@@ -59,6 +59,7 @@ public final class CudaBackend implements Backend {
     private volatile CublasMatmul cublas; // null: not tried yet or not available
     private volatile CudnnConv3d cudnn;
     private volatile boolean cublasTried, cudnnTried;
+    private volatile boolean cudnnChannelsLastOff; // cuDNN refused a channels-last convolution
     private final CudaKernels basic;
 
     public CudaBackend(Accelerator acc) {
@@ -366,16 +367,27 @@ public final class CudaBackend implements Backend {
         return cudnn;
     }
 
-    /** Runs {@code call} on cuDNN when present; false when absent or failed (then cuDNN is off for good, said once). */
-    private boolean viaCudnn(java.util.function.Consumer<CudnnConv3d> call) {
+    /**
+     * Runs {@code call} on cuDNN when present; false when absent or failed. A failure in NCDHW turns
+     * cuDNN off for good; one in channels-last only for channels-last convolutions (NCDHW keeps
+     * cuDNN), each said once on stderr.
+     */
+    private boolean viaCudnn(MemoryFormat format, java.util.function.Consumer<CudnnConv3d> call) {
         CudnnConv3d lib = cudnn();
-        if (lib == null) return false;
+        boolean last = format == MemoryFormat.CHANNELS_LAST;
+        if (lib == null || (last && cudnnChannelsLastOff)) return false;
         try {
             call.accept(lib);
             return true;
         } catch (RuntimeException e) {
-            cudnn = null;
-            System.err.println("[voxelforge] cuDNN failed (" + e.getMessage() + "); conv3d uses VoxelForge's implicit-GEMM kernels from now on");
+            if (last) {
+                cudnnChannelsLastOff = true;
+                System.err.println("[voxelforge] cuDNN failed on a channels-last conv3d (" + e.getMessage() + "); channels-last conv3d uses"
+                        + " VoxelForge's implicit-GEMM kernels from now on (slow: drop --channels-last to keep cuDNN)");
+            } else {
+                cudnn = null;
+                System.err.println("[voxelforge] cuDNN failed (" + e.getMessage() + "); conv3d uses VoxelForge's implicit-GEMM kernels from now on");
+            }
             return false;
         }
     }
@@ -556,7 +568,7 @@ public final class CudaBackend implements Backend {
         ConvKernels.Geometry geo = ConvKernels.Geometry.of("conv3d", x.dims(), w.dims(), p, format);
         return mem.produce(DType.FLOAT32, ys, format, y -> {
             try (Tensor xc = x.contiguous(format); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
-                if (viaCudnn(lib -> withCudnnWeight(wc, format, wl -> lib.forward(format, x.dims(), w.dims(), ys.dims(), p, mem.ptr(xc), wl, mem.ptr(y))))) {
+                if (viaCudnn(format, lib -> withCudnnWeight(wc, format, wl -> lib.forward(format, x.dims(), w.dims(), ys.dims(), p, mem.ptr(xc), wl, mem.ptr(y))))) {
                     if (bc != null) {
                         // in place on y's stored-order buffer, so a channels-last y stays channels-last
                         int[] bd = format.storedDims(new int[] {1, ys.dim(1), 1, 1, 1});
@@ -580,7 +592,7 @@ public final class CudaBackend implements Backend {
         ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, xShape.dims(), w.dims(), p, format);
         return mem.produce(DType.FLOAT32, xShape, format, dx -> {
             try (Tensor gc = gradY.contiguous(format); Tensor wc = dense(w)) {
-                if (!viaCudnn(lib -> withCudnnWeight(wc, format,
+                if (!viaCudnn(format, lib -> withCudnnWeight(wc, format,
                         wl -> lib.backwardData(format, xShape.dims(), w.dims(), gradY.dims(), p, mem.ptr(gc), wl, mem.ptr(dx))))) {
                     conv.backwardData(geo, mem.ptr(gc), mem.ptr(wc), mem.ptr(dx), stream());
                 }
@@ -598,7 +610,7 @@ public final class CudaBackend implements Backend {
         ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, x.dims(), wShape.dims(), p, format);
         return mem.produce(DType.FLOAT32, wShape, dw -> {
             try (Tensor gc = gradY.contiguous(format); Tensor xc = x.contiguous(format)) {
-                if (!viaCudnn(lib -> cudnnBackwardFilter(lib, format, x.dims(), wShape, gradY.dims(), p, mem.ptr(gc), mem.ptr(xc), dw))) {
+                if (!viaCudnn(format, lib -> cudnnBackwardFilter(lib, format, x.dims(), wShape, gradY.dims(), p, mem.ptr(gc), mem.ptr(xc), dw))) {
                     try (Tensor scratch = mem.empty(DType.FLOAT32, Shape.of((int) Math.max(1, conv.backwardWeightScratch(geo))))) {
                         conv.backwardWeight(geo, mem.ptr(gc), mem.ptr(xc), mem.ptr(dw), mem.ptr(scratch), stream());
                     }
