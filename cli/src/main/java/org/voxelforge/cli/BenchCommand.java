@@ -62,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "sgd", description = "train-step: sgd (nnU-Net's, Nesterov 0.99) or adam (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "train-step: fp32 or bf16 (autocast) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--precision", defaultValue = "fp32", description = "train-step, predict: fp32 or bf16 (autocast) (default: ${DEFAULT-VALUE}).")
     String precision;
 
     @Option(names = "--volume", split = ",", defaultValue = "240,240,155", description = "predict: the case's size X,Y,Z (default: ${DEFAULT-VALUE}).")
@@ -160,15 +160,15 @@ public final class BenchCommand implements Callable<Integer> {
         if (features.length != 2 || volume.length != 3) throw new IllegalArgumentException("--features needs base,max and --volume X,Y,Z");
         DynamicUNet.Plan plan = DynamicUNet.Plan.isotropic(4, 4, stages).withFeatures(features[0], features[1]).withSeed(1);
         System.out.printf(Locale.ROOT, "sliding window: DynamicUNet %d stages, features %d..%d, patch %d^3, case [4, %d, %d, %d], overlap 0.5, "
-                + "%d windows per call, Gaussian weights, softmax, %s%n", stages, features[0], features[1], patch, volume[0], volume[1], volume[2], batch,
-                memoryFormat(d).label());
+                + "%d windows per call, Gaussian weights, softmax, %s, %s%n", stages, features[0], features[1], patch, volume[0], volume[1], volume[2], batch,
+                precision, memoryFormat(d).label());
         double[] ms = new double[steps];
         try (TensorScope outer = new TensorScope(); DynamicUNet net = new DynamicUNet(plan)) {
             net.to(d);
             net.inputFormat(memoryFormat(d));
             Tensor image = new RandomGenerator(7).fill(RandomGenerator.Distribution.NORMAL, 0, 1, DType.FLOAT32, 4, volume[0], volume[1], volume[2]);
             var ensemble = new org.voxelforge.train.inference.ModelEnsemble(List.of(net), org.voxelforge.train.inference.Activation.SOFTMAX,
-                    org.voxelforge.train.inference.TestTimeAugmentation.NONE);
+                    org.voxelforge.train.inference.TestTimeAugmentation.NONE, TrainingFlags.bf16(precision));
             var options = org.voxelforge.train.inference.SlidingWindow.Options.of(patch, patch, patch).withBatchSize(batch);
             for (int s = 0; s < steps; s++) {
                 long t0 = System.nanoTime();

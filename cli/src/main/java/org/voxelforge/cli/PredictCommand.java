@@ -50,6 +50,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = DeviceFlag.DESCRIPTION)
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, or bf16: the models' convolutions on bf16-rounded inputs with float32 accumulation, as bf16 training (default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--channels-last", description = DeviceFlag.CHANNELS_LAST)
     boolean channelsLast;
 
@@ -59,7 +62,8 @@ final class PredictCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         ResultsPredictor.Options o = ResultsPredictor.Options.defaults().withFolds(folds == null ? List.of() : folds)
                 .withCheckpoint(checkpoint).withTta(parseTta(tta)).withOverlap(overlap).withBatchSize(swBatch).withThresholds(thresholds)
-                .withDevice(DeviceFlag.parse(device)).withMemoryFormat(DeviceFlag.memoryFormat(channelsLast));
+                .withDevice(DeviceFlag.parse(device)).withMemoryFormat(DeviceFlag.memoryFormat(channelsLast))
+                .withBf16(TrainingFlags.bf16(precision));
         try (ResultsPredictor p = ResultsPredictor.open(results, o)) {
             List<PredictionCases.Case> cases = PredictionCases.read(data, p.modelConfig().modalities(), trainCases);
             System.out.printf(Locale.ROOT, "predicting %d cases with %d model(s), TTA %s%n", cases.size(), p.weightFiles().size(),

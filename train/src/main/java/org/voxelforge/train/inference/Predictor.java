@@ -40,9 +40,10 @@ public final class Predictor implements AutoCloseable {
      * @param reconstruction probabilities to labels; null picks argmax for softmax (with the
      *                       config's labels in {@link #predictCase}) and the BraTS regions for a
      *                       3-channel sigmoid model
+     * @param bf16           the forward passes under bf16 autocast ({@code --precision bf16})
      */
     public record Options(SlidingWindow.Options window, Activation activation, TestTimeAugmentation tta,
-                          LabelReconstruction reconstruction) {
+                          LabelReconstruction reconstruction, boolean bf16) {
         public Options {
             if (window == null || activation == null || tta == null) {
                 throw new IllegalArgumentException("Predictor.Options: window, activation and tta must be given");
@@ -51,13 +52,14 @@ public final class Predictor implements AutoCloseable {
 
         /** Softmax, no TTA, overlap 0.5, batch 1, Gaussian weighting. */
         public static Options of(int... patchSize) {
-            return new Options(SlidingWindow.Options.of(patchSize), Activation.SOFTMAX, TestTimeAugmentation.NONE, null);
+            return new Options(SlidingWindow.Options.of(patchSize), Activation.SOFTMAX, TestTimeAugmentation.NONE, null, false);
         }
 
-        public Options withWindow(SlidingWindow.Options w) { return new Options(w, activation, tta, reconstruction); }
-        public Options withActivation(Activation a) { return new Options(window, a, tta, reconstruction); }
-        public Options withTta(TestTimeAugmentation t) { return new Options(window, activation, t, reconstruction); }
-        public Options withReconstruction(LabelReconstruction r) { return new Options(window, activation, tta, r); }
+        public Options withWindow(SlidingWindow.Options w) { return new Options(w, activation, tta, reconstruction, bf16); }
+        public Options withActivation(Activation a) { return new Options(window, a, tta, reconstruction, bf16); }
+        public Options withTta(TestTimeAugmentation t) { return new Options(window, activation, t, reconstruction, bf16); }
+        public Options withReconstruction(LabelReconstruction r) { return new Options(window, activation, tta, r, bf16); }
+        public Options withBf16(boolean on) { return new Options(window, activation, tta, reconstruction, on); }
         public Options withOverlap(double v) { return withWindow(window.withOverlap(v)); }
         public Options withBatchSize(int v) { return withWindow(window.withBatchSize(v)); }
     }
@@ -71,7 +73,7 @@ public final class Predictor implements AutoCloseable {
         this.models = List.copyOf(models);
         this.ownsModels = ownsModels;
         this.options = options;
-        this.ensemble = new ModelEnsemble(models, options.activation(), options.tta());
+        this.ensemble = new ModelEnsemble(models, options.activation(), options.tta(), options.bf16());
     }
 
     /** One model; the caller keeps ownership of it. */

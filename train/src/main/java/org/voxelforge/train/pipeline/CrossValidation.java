@@ -186,7 +186,7 @@ public final class CrossValidation {
             if (ids.contains(j.id())) toPredict.add(new PredictionCases.Case(j.id(), j.images(), j.mask()));
         }
         ResultsPredictor.Options o = ResultsPredictor.Options.defaults().withFolds(List.of(fold)).withDevice(request.device())
-                .withMemoryFormat(request.memoryFormat());
+                .withMemoryFormat(request.memoryFormat()).withBf16(request.bf16());
         try (ResultsPredictor p = ResultsPredictor.open(request.results(), o)) {
             BatchPrediction.Report r = BatchPrediction.run(p, toPredict, layout.outOfFoldPredictions(), false, out);
             if (!r.failures().isEmpty()) {

@@ -38,9 +38,10 @@ public final class ResultsPredictor implements AutoCloseable {
      *                   best model), final, ema or swa
      * @param thresholds region thresholds for sigmoid models, or null for the trained defaults
      * @param memoryFormat the layout the models compute in ({@code --channels-last}: CHANNELS_LAST, on a CUDA device)
+     * @param bf16       the forward passes under bf16 autocast ({@code --precision bf16})
      */
     public record Options(List<Integer> folds, String checkpoint, TestTimeAugmentation tta, double overlap, int batchSize,
-                          double[] thresholds, Device device, MemoryFormat memoryFormat) {
+                          double[] thresholds, Device device, MemoryFormat memoryFormat, boolean bf16) {
         public Options {
             if (!CHECKPOINTS.contains(checkpoint)) {
                 throw new IllegalArgumentException("--checkpoint: unknown '" + checkpoint + "'; expected one of " + CHECKPOINTS);
@@ -52,18 +53,20 @@ public final class ResultsPredictor implements AutoCloseable {
         }
 
         /** All folds, best models, no TTA, overlap 0.5, one window per call. */
-        public static Options defaults() { return new Options(List.of(), "best", TestTimeAugmentation.NONE, 0.5, 1, null, Device.CPU, MemoryFormat.CONTIGUOUS); }
+        public static Options defaults() { return new Options(List.of(), "best", TestTimeAugmentation.NONE, 0.5, 1, null, Device.CPU, MemoryFormat.CONTIGUOUS, false); }
 
-        public Options withFolds(List<Integer> f) { return new Options(f, checkpoint, tta, overlap, batchSize, thresholds, device, memoryFormat); }
-        public Options withCheckpoint(String c) { return new Options(folds, c, tta, overlap, batchSize, thresholds, device, memoryFormat); }
-        public Options withTta(TestTimeAugmentation t) { return new Options(folds, checkpoint, t, overlap, batchSize, thresholds, device, memoryFormat); }
-        public Options withOverlap(double v) { return new Options(folds, checkpoint, tta, v, batchSize, thresholds, device, memoryFormat); }
-        public Options withBatchSize(int v) { return new Options(folds, checkpoint, tta, overlap, v, thresholds, device, memoryFormat); }
-        public Options withThresholds(double[] t) { return new Options(folds, checkpoint, tta, overlap, batchSize, t, device, memoryFormat); }
+        public Options withFolds(List<Integer> f) { return new Options(f, checkpoint, tta, overlap, batchSize, thresholds, device, memoryFormat, bf16); }
+        public Options withCheckpoint(String c) { return new Options(folds, c, tta, overlap, batchSize, thresholds, device, memoryFormat, bf16); }
+        public Options withTta(TestTimeAugmentation t) { return new Options(folds, checkpoint, t, overlap, batchSize, thresholds, device, memoryFormat, bf16); }
+        public Options withOverlap(double v) { return new Options(folds, checkpoint, tta, v, batchSize, thresholds, device, memoryFormat, bf16); }
+        public Options withBatchSize(int v) { return new Options(folds, checkpoint, tta, overlap, v, thresholds, device, memoryFormat, bf16); }
+        public Options withThresholds(double[] t) { return new Options(folds, checkpoint, tta, overlap, batchSize, t, device, memoryFormat, bf16); }
         /** Where the models run (windows go there and probabilities come back). */
-        public Options withDevice(Device d) { return new Options(folds, checkpoint, tta, overlap, batchSize, thresholds, d, memoryFormat); }
+        public Options withDevice(Device d) { return new Options(folds, checkpoint, tta, overlap, batchSize, thresholds, d, memoryFormat, bf16); }
         /** The layout the models compute in (CHANNELS_LAST needs a CUDA-backend device). */
-        public Options withMemoryFormat(MemoryFormat f) { return new Options(folds, checkpoint, tta, overlap, batchSize, thresholds, device, f); }
+        public Options withMemoryFormat(MemoryFormat f) { return new Options(folds, checkpoint, tta, overlap, batchSize, thresholds, device, f, bf16); }
+        /** bf16 autocast for the models' forward passes. */
+        public Options withBf16(boolean on) { return new Options(folds, checkpoint, tta, overlap, batchSize, thresholds, device, memoryFormat, on); }
     }
 
     private final ModelConfig model;
@@ -84,7 +87,7 @@ public final class ResultsPredictor implements AutoCloseable {
         this.preprocess = PreprocessOptions.defaults().withIntensity(mode, java.util.Map.of());
         Predictor.Options po = Predictor.Options.of(this.model.patchSize()).withActivation(this.model.activation()).withTta(o.tta())
                 .withWindow(SlidingWindow.Options.of(this.model.patchSize()).withOverlap(o.overlap()).withBatchSize(o.batchSize()))
-                .withReconstruction(this.model.reconstruction());
+                .withReconstruction(this.model.reconstruction()).withBf16(o.bf16());
         this.predictor = Predictor.fromWeights(weights, () -> this.model.newModel().to(o.device()).inputFormat(o.memoryFormat()), po);
     }
 
