@@ -6,11 +6,18 @@ package org.voxelforge.core.fused;
  * (8 per thread of a 256-thread block), and no more than {@link #MAX_CHUNKS} of them, so that the
  * float sum inside a chunk stays short and the double combination of chunks stays cheap. The
  * launcher and the CPU twin both call this, so they sum the same ranges.
+ *
+ * <p>MAX_CHUNKS bounds the grid of the reductions that cover a whole sample per row (the NDHWC
+ * group norm: grid (chunks, N); the fused losses: (chunks, N, class tiles)). At 64 a batch of 2
+ * made 128 blocks of 256 threads, under one per SM on an H100/H200 (132 SMs) and about an eighth
+ * of the threads a memory-bound kernel needs resident to reach the copy bandwidth. At 1024 a
+ * 2 x 128^3 batch makes 2048 blocks of 2048-element chunks; the finalize sums at most 1024
+ * partials per row, in double.
  */
 public final class Chunking {
     public static final int THREADS = 256;
     public static final long MIN_CHUNK = 8L * THREADS;
-    public static final int MAX_CHUNKS = 64;
+    public static final int MAX_CHUNKS = 1024;
 
     private Chunking() {}
 

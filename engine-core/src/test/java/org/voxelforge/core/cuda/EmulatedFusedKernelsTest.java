@@ -129,6 +129,14 @@ class EmulatedFusedKernelsTest {
         diceCe(new DiceCe.Options(true, false, true, 1e-5, 1, 1), 1, 10, 2100, true); // 2 class tiles, 2 chunks
     }
 
+    /** Rows of over 64 chunks (Chunking.MAX_CHUNKS was 64): the partials and finalize loops take every chunk, in both layouts. */
+    @Test void rowsOfManyChunksMatchTheTwin() {
+        groupNorm(1, 1, 1, 150_000, 3, 0.01f); // one row of 74 chunks
+        groupNormVsTwin(fused, rnd, GroupNormAct.Layout.NDHWC, 1, 2, 1, 140_000, 0, 0.01f,
+                new double[] {1e-6, 2e-5, 2e-5, 2e-5, 1e-4, 1e-4}); // 137 voxel chunks of all channels
+        diceCe(DiceCe.Options.mist(), 1, 2, 140_000, true); // 69 chunks
+    }
+
     /** Native copies of the twin's blocks and the table of rows {param, grad, state0, state1, numel}. */
     private record Device(MemorySegment table, List<MemorySegment[]> arrays) {
         static Device of(Arena a, List<FusedOptimizer.Block> blocks) {
