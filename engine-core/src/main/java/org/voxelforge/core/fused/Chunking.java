@@ -10,14 +10,16 @@ package org.voxelforge.core.fused;
  * <p>MAX_CHUNKS bounds the grid of the reductions that cover a whole sample per row (the NDHWC
  * group norm: grid (chunks, N); the fused losses: (chunks, N, class tiles)). At 64 a batch of 2
  * made 128 blocks of 256 threads, under one per SM on an H100/H200 (132 SMs) and about an eighth
- * of the threads a memory-bound kernel needs resident to reach the copy bandwidth. At 1024 a
- * 2 x 128^3 batch makes 2048 blocks of 2048-element chunks; the finalize sums at most 1024
- * partials per row, in double.
+ * of the threads a memory-bound kernel needs resident to reach the copy bandwidth. At 256 a
+ * 2 x 128^3 batch makes 512 blocks (about four per SM). Not more, because the finalize kernels
+ * sum a row's partials serially in one thread (in double, in the twins' order): 256 chunks keep
+ * that loop short next to the pass over the data. Both are guesses until a GPU measures them
+ * ({@code voxelforge bench norm-loss}).
  */
 public final class Chunking {
     public static final int THREADS = 256;
     public static final long MIN_CHUNK = 8L * THREADS;
-    public static final int MAX_CHUNKS = 1024;
+    public static final int MAX_CHUNKS = 256;
 
     private Chunking() {}
 
