@@ -82,7 +82,7 @@ class SelftestCommandTest {
         CliRun r = CliRun.run("selftest", "--quick", "--device", "emulator");
         assertEquals(0, r.code(), r.out());
         List<String> lines = r.out().lines().filter(l -> l.startsWith("emulator ")).toList();
-        assertEquals(18, lines.size(), r.out());
+        assertEquals(19, lines.size(), r.out());
         for (String l : lines) assertTrue(l.contains(" PASS "), l);
         for (String n : List.of("fused softmax dice + ce vs twin", "fused group norm + leaky relu NDHWC vs twin",
                 "fused region losses (tversky, focal, boundary) vs twin", "augmentation on the device vs cpu",

@@ -3,6 +3,7 @@ package org.voxelforge.cli.selftest;
 import java.util.Locale;
 import java.util.Map;
 import org.voxelforge.core.Device;
+import org.voxelforge.core.MemoryFormat;
 import org.voxelforge.core.cuda.CudaBackend;
 
 /**
@@ -12,16 +13,23 @@ import org.voxelforge.core.cuda.CudaBackend;
  * largest |value| (float32 sums in another order, over a whole network), that scale floored at
  * 1e-3 of the largest gradient of the network: a conv bias before instance norm has a gradient
  * that is zero in exact arithmetic, so both sides hold rounding noise there. Reports the ops that
- * ran on the host instead of the device.
+ * ran on the host instead of the device. The channels-last variant runs the device step with the
+ * network's input packed channels-last (every op there keeps the layout: on a GPU, cuDNN's NHWC
+ * convolutions) and also fails when the logits come back in another layout.
  */
 final class BackendStepCheck {
-    static final String NAME = " backend unet step vs cpu";
+    static final String NAME = " backend unet step vs cpu", CHANNELS_LAST_NAME = " backend unet step channels-last vs cpu";
 
     private BackendStepCheck() {}
 
     static SelfTestCheck of(String label, Device device, int size) {
         String name = label + NAME;
-        return SelfTestCheck.of(name, () -> run(name, device, size));
+        return SelfTestCheck.of(name, () -> run(name, device, size, MemoryFormat.CONTIGUOUS));
+    }
+
+    static SelfTestCheck channelsLast(String label, Device device, int size) {
+        String name = label + CHANNELS_LAST_NAME;
+        return SelfTestCheck.of(name, () -> run(name, device, size, MemoryFormat.CHANNELS_LAST));
     }
 
     /** The ops that ran on the host instead of the device since {@code before} (CudaBackend's counts): "op xN, ..." or "none". */
@@ -34,11 +42,15 @@ final class BackendStepCheck {
         return host.isEmpty() ? "none" : host.toString();
     }
 
-    private static SelfTestResult run(String name, Device device, int size) {
+    private static SelfTestResult run(String name, Device device, int size, MemoryFormat format) {
         int stages = 3;
         long seed = 40;
         Map<String, Long> before = CudaBackend.hostFallbacks();
-        UNetCheck.Step want = UNetCheck.step(size, stages, seed), got = UNetCheck.step(size, stages, seed, device);
+        UNetCheck.Step want = UNetCheck.step(size, stages, seed), got = UNetCheck.step(size, stages, seed, device, format);
+        if (got.logitsFormat() != format) {
+            return SelfTestResult.fail(name, "the logits came back " + got.logitsFormat().label() + " from a " + format.label() + " network on "
+                    + device + ": an op lost the layout");
+        }
         if (!(Math.abs(want.loss() - got.loss()) <= 1e-4 * (1 + Math.abs(want.loss())))) {
             return SelfTestResult.fail(name, "loss " + got.loss() + " on " + device + ", " + want.loss() + " on the CPU");
         }
@@ -62,8 +74,8 @@ final class BackendStepCheck {
                 where = want.names().get(i);
             }
         }
-        String detail = String.format(Locale.ROOT, "%d^3, %d stages: loss %.6f (cpu %.6f); worst gradient error %.2e of its scale (%s); host ops: %s",
-                size, stages, got.loss(), want.loss(), worst, where, hostOps(before));
+        String detail = String.format(Locale.ROOT, "%s, %d^3, %d stages: loss %.6f (cpu %.6f); worst gradient error %.2e of its scale (%s); host ops: %s",
+                format.label(), size, stages, got.loss(), want.loss(), worst, where, hostOps(before));
         return worst <= 1e-3 ? SelfTestResult.pass(name, detail) : SelfTestResult.fail(name, detail);
     }
 }

@@ -50,6 +50,7 @@ public final class CudaChecks {
         n.add(ChannelsLastConvCheck.NAME);
         n.add(TensorKernelChecks.NAME);
         n.add(BackendStepCheck.NAME);
+        n.add(BackendStepCheck.CHANNELS_LAST_NAME);
         n.add(DeviceAugmentationCheck.NAME);
         n.add(DistanceMapsCheck.NAME);
         n.add(ChannelsLastPoolCheck.NAME);
@@ -62,7 +63,7 @@ public final class CudaChecks {
      * kernels (distance transform, resampling, sliding window) against their CPU references, and
      * the implicit-GEMM conv3d and the op kernels (broadcasting, copy/cast, reductions, softmax)
      * against the CPU backend; then, on the device backend, channels-last conv3d and its backwards
-     * (cuDNN's NDHWC path on a GPU), a U-Net training step, the augmentation steps and the signed
+     * (cuDNN's NDHWC path on a GPU), a U-Net training step in NCDHW and channels-last, the augmentation steps and the signed
      * distance maps against the same on the CPU.
      */
     static List<SelfTestCheck> kernelChecks(Supplier<KernelTarget> target, String label, org.voxelforge.core.Device device, boolean quick) {
@@ -76,7 +77,9 @@ public final class CudaChecks {
         out.add(ConvKernelChecks.check(target, label, quick));
         out.add(ChannelsLastConvCheck.of(label, device, quick || device.kind() == org.voxelforge.core.Device.Kind.EMULATOR));
         out.add(TensorKernelChecks.check(target, label, quick));
-        out.add(BackendStepCheck.of(label, device, quick || device.kind() == org.voxelforge.core.Device.Kind.EMULATOR ? 8 : 32));
+        int stepSize = quick || device.kind() == org.voxelforge.core.Device.Kind.EMULATOR ? 8 : 32;
+        out.add(BackendStepCheck.of(label, device, stepSize));
+        out.add(BackendStepCheck.channelsLast(label, device, stepSize));
         out.add(DeviceAugmentationCheck.of(label, device, quick));
         out.add(DistanceMapsCheck.of(label, device, quick));
         out.add(ChannelsLastPoolCheck.of(label, device, quick));

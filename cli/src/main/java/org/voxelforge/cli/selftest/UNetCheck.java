@@ -22,9 +22,10 @@ final class UNetCheck {
 
     /**
      * One step's loss and every parameter's gradient (null for the deep-supervision heads, which
-     * the full-resolution forward does not use), by name in registration order.
+     * the full-resolution forward does not use), by name in registration order, and the memory
+     * format the logits came back in.
      */
-    record Step(double loss, List<String> names, List<float[]> grads) {}
+    record Step(double loss, List<String> names, List<float[]> grads, org.voxelforge.core.MemoryFormat logitsFormat) {}
 
     static List<SelfTestCheck> all(int size, int stages, long seed) {
         String step = "cpu unet train step " + size + "^3", repro = "cpu unet reproducible (bitwise)";
@@ -36,9 +37,15 @@ final class UNetCheck {
 
     /** The same step with the network, image and labels on {@code device} (built on the CPU from the seed, then moved). */
     static Step step(int size, int stages, long seed, Device device) {
+        return step(size, stages, seed, device, org.voxelforge.core.MemoryFormat.CONTIGUOUS);
+    }
+
+    /** The same step with the network computing in {@code format} ({@link org.voxelforge.nn.Module#inputFormat}). */
+    static Step step(int size, int stages, long seed, Device device, org.voxelforge.core.MemoryFormat format) {
         DynamicUNet.Plan plan = DynamicUNet.Plan.isotropic(1, 2, stages).withFeatures(4, 16).withSeed(seed);
         try (TensorScope scope = new TensorScope(); DynamicUNet net = new DynamicUNet(plan)) {
             net.to(device);
+            net.inputFormat(format);
             RandomGenerator rng = new RandomGenerator(seed + 1);
             Tensor image = rng.normal(0, 1, 1, 1, size, size, size);
             long[] labels = new long[size * size * size];
@@ -56,7 +63,7 @@ final class UNetCheck {
                 Tensor g = e.getValue().grad();
                 grads.add(g == null ? null : g.toFloatArray());
             }
-            return new Step(loss.value().item(), names, grads);
+            return new Step(loss.value().item(), names, grads, logits.value().memoryFormat());
         }
     }
 
