@@ -369,8 +369,8 @@ public final class CudaBackend implements Backend {
 
     /**
      * Runs {@code call} on cuDNN when present; false when absent or failed. A failure in NCDHW turns
-     * cuDNN off for good; one in channels-last only for channels-last convolutions (NCDHW keeps
-     * cuDNN), each said once on stderr.
+     * cuDNN off for good; one in channels-last only for channels-last convolutions, which then run
+     * cuDNN on NCDHW copies ({@link #channelsLastViaNcdhw}); each said once on stderr.
      */
     private boolean viaCudnn(MemoryFormat format, java.util.function.Consumer<CudnnConv3d> call) {
         CudnnConv3d lib = cudnn();
@@ -382,8 +382,8 @@ public final class CudaBackend implements Backend {
         } catch (RuntimeException e) {
             if (last) {
                 cudnnChannelsLastOff = true;
-                System.err.println("[voxelforge] cuDNN failed on a channels-last conv3d (" + e.getMessage() + "); channels-last conv3d uses"
-                        + " VoxelForge's implicit-GEMM kernels from now on (slow: drop --channels-last to keep cuDNN)");
+                System.err.println("[voxelforge] cuDNN failed on a channels-last conv3d (" + e.getMessage() + "); channels-last conv3d runs"
+                        + " cuDNN on NCDHW copies from now on (two layout copies per convolution: drop --channels-last to save them)");
             } else {
                 cudnn = null;
                 System.err.println("[voxelforge] cuDNN failed (" + e.getMessage() + "); conv3d uses VoxelForge's implicit-GEMM kernels from now on");
@@ -565,6 +565,9 @@ public final class CudaBackend implements Backend {
         if (!f32(x, w, bias)) return onHost("conv3d", why(x, w, bias), h -> Backends.cpu().conv3d(h[0], h[1], h[2], p), x, w, bias);
         Shape ys = p.checkForward("conv3d", x.shape(), w.shape(), bias == null ? null : bias.shape());
         MemoryFormat format = MemoryFormat.of(x);
+        if (channelsLastViaNcdhw(format)) {
+            try (Tensor xc = x.contiguous(); Tensor y = conv3d(xc, w, bias, p)) { return y.contiguous(format); }
+        }
         ConvKernels.Geometry geo = ConvKernels.Geometry.of("conv3d", x.dims(), w.dims(), p, format);
         return mem.produce(DType.FLOAT32, ys, format, y -> {
             try (Tensor xc = x.contiguous(format); Tensor wc = dense(w); Tensor bc = bias == null ? null : dense(bias)) {
@@ -589,6 +592,9 @@ public final class CudaBackend implements Backend {
         String op = "conv3dBackwardData";
         checkGradY(op, gradY, p.checkForward(op, xShape, w.shape(), null), "input " + xShape + ", weight " + w.shape());
         MemoryFormat format = MemoryFormat.of(gradY);
+        if (channelsLastViaNcdhw(format)) {
+            try (Tensor gc = gradY.contiguous(); Tensor dx = conv3dBackwardData(gc, w, xShape, p)) { return dx.contiguous(format); }
+        }
         ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, xShape.dims(), w.dims(), p, format);
         return mem.produce(DType.FLOAT32, xShape, format, dx -> {
             try (Tensor gc = gradY.contiguous(format); Tensor wc = dense(w)) {
@@ -607,6 +613,9 @@ public final class CudaBackend implements Backend {
         String op = "conv3dBackwardWeight";
         checkGradY(op, gradY, p.checkForward(op, x.shape(), wShape, null), "input " + x.shape() + ", weight " + wShape);
         MemoryFormat format = MemoryFormat.of(x);
+        if (channelsLastViaNcdhw(format)) {
+            try (Tensor gc = gradY.contiguous(); Tensor xc = x.contiguous()) { return conv3dBackwardWeight(gc, xc, wShape, p); }
+        }
         ConvKernels.Geometry geo = ConvKernels.Geometry.of(op, x.dims(), wShape.dims(), p, format);
         return mem.produce(DType.FLOAT32, wShape, dw -> {
             try (Tensor gc = gradY.contiguous(format); Tensor xc = x.contiguous(format)) {
@@ -617,6 +626,15 @@ public final class CudaBackend implements Backend {
                 }
             }
         });
+    }
+
+    /**
+     * Whether a channels-last convolution runs on NCDHW copies instead: once cuDNN has refused a
+     * channels-last one while it still runs NCDHW, two layout copies cost far less than our
+     * implicit GEMM's NDHWC addressing.
+     */
+    private boolean channelsLastViaNcdhw(MemoryFormat format) {
+        return format == MemoryFormat.CHANNELS_LAST && cudnnChannelsLastOff && cudnn() != null;
     }
 
     /**
