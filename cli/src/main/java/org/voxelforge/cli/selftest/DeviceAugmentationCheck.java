@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeSet;
 import org.voxelforge.core.Device;
 import org.voxelforge.core.RandomGenerator;
@@ -46,18 +45,9 @@ final class DeviceAugmentationCheck {
         return SelfTestCheck.of(name, () -> run(name, device, dims, quick ? 4 : 8));
     }
 
-    /** Random patches: Gaussian images (mean 0.5, std 2), labels 0..3, an 80%-annotated mask if asked. */
+    /** Random patches ({@link Patch#random}: Gaussian images, labels 0..3, an 80%-annotated mask if asked). */
     static Patch patch(long seed, int channels, int[] d, boolean withMask) {
-        Random rnd = new Random(seed);
-        int n = d[0] * d[1] * d[2];
-        float[] img = new float[channels * n];
-        for (int i = 0; i < img.length; i++) img[i] = (float) (rnd.nextGaussian() * 2 + 0.5);
-        byte[] lab = new byte[n], msk = withMask ? new byte[n] : null;
-        for (int i = 0; i < n; i++) {
-            lab[i] = (byte) rnd.nextInt(4);
-            if (msk != null) msk[i] = (byte) (rnd.nextDouble() < 0.8 ? 1 : 0);
-        }
-        return new Patch("selftest-" + seed, channels, d.clone(), img, lab, msk);
+        return Patch.random("selftest-" + seed, seed, channels, d, withMask);
     }
 
     /** Every transform of the nnU-Net pipeline except noise, each fired (spatial: rotation and scaling, no elastic, as there). */

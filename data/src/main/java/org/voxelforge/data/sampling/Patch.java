@@ -33,6 +33,23 @@ public final class Patch {
 
     public int voxels() { return dims[0] * dims[1] * dims[2]; }
 
+    /**
+     * A random patch for checks (the augmentation tests and selftest): Gaussian images (mean 0.5,
+     * std 2), labels 0..3, and when asked an 80%-annotated mask, all from {@code new Random(seed)}.
+     */
+    public static Patch random(String caseId, long seed, int channels, int[] dims, boolean withMask) {
+        java.util.Random rnd = new java.util.Random(seed);
+        int n = dims[0] * dims[1] * dims[2];
+        float[] img = new float[channels * n];
+        for (int i = 0; i < img.length; i++) img[i] = (float) (rnd.nextGaussian() * 2 + 0.5);
+        byte[] lab = new byte[n], msk = withMask ? new byte[n] : null;
+        for (int i = 0; i < n; i++) {
+            lab[i] = (byte) rnd.nextInt(4);
+            if (msk != null) msk[i] = (byte) (rnd.nextDouble() < 0.8 ? 1 : 0);
+        }
+        return new Patch(caseId, channels, dims, img, lab, msk);
+    }
+
     public Patch copy() {
         return new Patch(caseId, channels, dims, image.clone(), label.clone(), mask == null ? null : mask.clone());
     }
