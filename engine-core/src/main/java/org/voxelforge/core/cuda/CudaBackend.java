@@ -165,14 +165,7 @@ public final class CudaBackend implements Backend {
         int r = out.rank();
         View[] views = new View[operands.length];
         for (int i = 0; i < operands.length; i++) views[i] = mem.view(operands[i], format, r);
-        Tensor y = mem.empty(dtype, out, format);
-        try {
-            kernel.run(views, mem.ptr(y));
-            return y;
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
+        return mem.produce(dtype, out, format, y -> kernel.run(views, mem.ptr(y)));
     }
 
     /** CHANNELS_LAST when an operand of the output's shape strides like channels-last, else CONTIGUOUS. */
@@ -762,14 +755,11 @@ public final class CudaBackend implements Backend {
     private Tensor pooled(String op, Shape out, Tensor in, PoolLaunch launch) {
         if (out.rank() != 5) throw new IllegalArgumentException(op + ": expected a shape [N, C, D, H, W], got " + out);
         MemoryFormat format = MemoryFormat.of(in);
-        Tensor y = mem.empty(DType.FLOAT32, out, format);
-        try (Tensor dense = in.contiguous(format)) {
-            launch.run(format, dense, y);
-            return y;
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
+        return mem.produce(DType.FLOAT32, out, format, y -> {
+            try (Tensor dense = in.contiguous(format)) {
+                launch.run(format, dense, y);
+            }
+        });
     }
 
     // ---- fused softmax + Dice + cross-entropy (called by nn's DiceCeLoss for logits on this device) --
