@@ -149,10 +149,11 @@ public final class BenchCommand implements Callable<Integer> {
         return ms;
     }
 
-    /** --channels-last, refused on the CPU (whose backend computes NCDHW whatever the input's layout). */
+    /** --channels-last, refused on the CPU as train and predict refuse it (MemoryFormats.check). */
     private org.voxelforge.core.MemoryFormat memoryFormat(Device d) {
-        if (channelsLast && d.isCpu()) throw new IllegalArgumentException("--channels-last needs --device cuda (or emulator); the CPU backend computes NCDHW");
-        return DeviceFlag.memoryFormat(channelsLast);
+        org.voxelforge.core.MemoryFormat f = DeviceFlag.memoryFormat(channelsLast);
+        org.voxelforge.train.pipeline.MemoryFormats.check(f, d);
+        return f;
     }
 
     /** Whole-case inference: the trained-shape U-Net in eval mode over one random 4-channel volume. */

@@ -4,10 +4,11 @@ import org.voxelforge.core.Device;
 import org.voxelforge.core.MemoryFormat;
 
 /** The rule for {@code --channels-last}: a CUDA-backend device (the CPU backend computes NCDHW whatever its input's layout). */
-final class MemoryFormats {
+public final class MemoryFormats {
     private MemoryFormats() {}
 
-    static void check(MemoryFormat format, Device device) {
+    /** Throws IllegalArgumentException with the fix when {@code format} cannot run on {@code device}. */
+    public static void check(MemoryFormat format, Device device) {
         if (format == null) throw new IllegalArgumentException("memory format is null; pass MemoryFormat.CONTIGUOUS or CHANNELS_LAST");
         if (format == MemoryFormat.CHANNELS_LAST && (device == null || device.isCpu())) {
             throw new IllegalArgumentException("--channels-last computes the network in NDHWC on a CUDA device, but --device is "
