@@ -118,6 +118,25 @@ public interface Backend {
     /** A contiguous copy of {@code x}. */
     Tensor contiguous(Tensor x);
 
+    /**
+     * A copy of {@code x} densely packed in {@code format} (a permuted view of its stored-order
+     * buffer). The default zero-fills that buffer, then copies into it; a backend with an empty
+     * allocation writes it once.
+     */
+    default Tensor contiguous(Tensor x, MemoryFormat format) {
+        if (format == MemoryFormat.CONTIGUOUS) return contiguous(x);
+        try (Tensor stored = zeros(x.dtype(), Shape.of(format.storedDims(x.dims())))) {
+            Tensor y = stored.permute(format.logicalOrder(x.rank()));
+            try {
+                copyInto(y, x);
+                return y;
+            } catch (RuntimeException | Error e) {
+                y.close();
+                throw e;
+            }
+        }
+    }
+
     /** A contiguous copy on this backend's device of {@code host}, a CPU tensor ({@link Tensor#to}). */
     Tensor upload(Tensor host);
 

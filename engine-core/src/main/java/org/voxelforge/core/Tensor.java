@@ -547,16 +547,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor contiguous(MemoryFormat format) {
         if (format == MemoryFormat.CONTIGUOUS) return contiguous();
         if (format.isDense(this)) return new Tensor(storage(), dtype, shape, format.strides(dims()), offset);
-        try (Tensor stored = backend().zeros(dtype, Shape.of(format.storedDims(dims())))) {
-            Tensor y = stored.permute(format.logicalOrder(rank()));
-            try {
-                backend().copyInto(y, this);
-                return y;
-            } catch (RuntimeException | Error e) {
-                y.close();
-                throw e;
-            }
-        }
+        return backend().contiguous(this, format);
     }
 
     /** The memory format this tensor's strides follow ({@link MemoryFormat#of}). */

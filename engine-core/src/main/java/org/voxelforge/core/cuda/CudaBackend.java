@@ -392,6 +392,9 @@ public final class CudaBackend implements Backend {
 
     @Override public Tensor contiguous(Tensor x) { return copy(x, x.dtype(), MemoryFormat.CONTIGUOUS); }
 
+    /** One strided copy into an uninitialised buffer in {@code format} (no zero fill first). */
+    @Override public Tensor contiguous(Tensor x, MemoryFormat format) { return copy(x, x.dtype(), format); }
+
     private Tensor copy(Tensor x, DType dtype, MemoryFormat format) {
         Tensor y = mem.empty(dtype, x.shape(), format);
         tk.copy(mem.view(x), x.dtype(), mem.view(y), dtype, stream());
